@@ -1,0 +1,26 @@
+# Two commands for a new user: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint format schema bench fuzz clean
+
+run:
+	@UV=$$(bin/bootstrap | tail -1) || exit 1; \
+	bin/ensure-redis || echo "Redis unavailable: rate limits fall back to per-process counting"; \
+	DEBUG=$${DEBUG:-true} exec $$UV run --frozen python manage.py runstack
+
+test:
+	@UV=$$(bin/bootstrap | tail -1) && bin/ensure-redis && \
+	$$UV run --frozen python -m pytest $(PYTEST_ARGS)
+
+lint:
+	@UV=$$(bin/bootstrap | tail -1) && $$UV run --frozen ruff check . && $$UV run --frozen ruff format --check .
+
+format:
+	@UV=$$(bin/bootstrap | tail -1) && $$UV run --frozen ruff format . && $$UV run --frozen ruff check --fix .
+
+schema:
+	@UV=$$(bin/bootstrap | tail -1) && DEBUG=true $$UV run --frozen python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
+
+clean:
+	rm -rf var/static var/openapi.yaml

@@ -1,0 +1,134 @@
+"""Accounts: the custom user model (login by email) and refresh-token families."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+def default_preferences() -> dict:
+    return {"theme": "dark", "email_notifications": True, "marketing_emails": False}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+class AuditedModel(models.Model):
+    """Mixin: saves and deletes of subclasses are written to the audit log by the generic
+    receivers in accounts/signals.py. Long text fields are recorded by length, secret fields
+    never."""
+
+    audit_resource_type: str = ""
+    audit_ignore_fields: tuple[str, ...] = ("updated_at", "created_at")
+    audit_length_fields: tuple[str, ...] = ()
+    audit_secret_fields: tuple[str, ...] = ("password",)
+
+    class Meta:
+        abstract = True
+
+
+class User(AuditedModel, AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        USER = "user", "User"
+        ADMIN = "admin", "Admin"
+
+    email = models.EmailField(unique=True, max_length=254)
+    first_name = models.CharField(max_length=150, blank=True, default="")
+    last_name = models.CharField(max_length=150, blank=True, default="")
+    display_name = models.CharField(max_length=150, blank=True, null=True)
+    avatar_url = models.URLField(max_length=2083, blank=True, null=True)
+    bio = models.TextField(max_length=5000, blank=True, null=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    preferences = models.JSONField(default=default_preferences, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    audit_resource_type = "user"
+    audit_ignore_fields = ("updated_at", "created_at", "last_login")
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        db_table = "users"
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_staff or self.role == self.Role.ADMIN
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class RefreshToken(models.Model):
+    """One issued refresh token. Tokens of one login form a family: using a token twice, logging
+    out or changing the password revokes the family, and revocation lives in the database so it
+    survives restarts and holds across workers."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    family = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "refresh_tokens"
+
+
+class AuditLog(models.Model):
+    """Append-only record of who did what to which resource. Rows outlive their targets and
+    actors (plain string ids, no foreign keys)."""
+
+    action = models.CharField(max_length=64)
+    actor_id = models.CharField(max_length=64, default="system")
+    target_id = models.CharField(max_length=64, default="unknown")
+    resource_type = models.CharField(max_length=64)
+    changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=128, null=True, blank=True)
+    ip_address = models.CharField(max_length=64, null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True, default="")
+    timestamp = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "audit_logs"
+        ordering = ["-timestamp"]
+        indexes = [
+            models.Index(fields=["target_id", "-timestamp"], name="audit_target_ts_idx"),
+            models.Index(fields=["actor_id", "-timestamp"], name="audit_actor_ts_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.resource_type}:{self.target_id} by {self.actor_id}"

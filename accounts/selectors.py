@@ -1,0 +1,34 @@
+"""Account reads."""
+
+from django.apps import apps
+from django.db.models import QuerySet
+
+from accounts.models import User
+from autoauthor.api.errors import NotFound
+from autoauthor.api.fields import parse_object_id
+
+
+def user_get(*, user_id) -> User:
+    """The user with this id; a malformed or unknown id is 404."""
+    oid = parse_object_id(user_id)
+    user = User.objects.filter(pk=oid).first() if oid else None
+    if user is None:
+        raise NotFound("User not found", code="user_not_found")
+    return user
+
+
+def user_list() -> QuerySet[User]:
+    """All users, oldest first (admin listing)."""
+    return User.objects.order_by("created_at", "id")
+
+
+def user_book_ids(*, users: list[User]) -> dict:
+    """{user pk: [book id strings]} for all `users` in one query (books that are not deleted)."""
+    Book = apps.get_model("books", "Book")
+    result: dict = {user.pk: [] for user in users}
+    rows = Book.objects.filter(owner__in=[u.pk for u in users], deleted_at=None).values_list(
+        "owner_id", "id"
+    )
+    for owner_id, book_id in rows:
+        result.setdefault(owner_id, []).append(str(book_id))
+    return result

@@ -1,0 +1,46 @@
+"""Generic audit receivers: every save/delete of an AuditedModel writes one AuditLog row with the
+actor from the current request context (or `system`). Connected in AccountsConfig.ready()."""
+
+from django.db.models.signals import post_delete, post_init, post_save
+
+from accounts.models import AuditedModel
+from accounts.services.audit import audit_record, field_changes
+
+
+def _snapshot(sender, instance, **kwargs):
+    if isinstance(instance, AuditedModel):
+        instance._audit_snapshot = {
+            f.attname: instance.__dict__[f.attname]
+            for f in instance._meta.concrete_fields
+            if f.attname in instance.__dict__
+        }
+
+
+def _saved(sender, instance, created, **kwargs):
+    if not isinstance(instance, AuditedModel):
+        return
+    previous = {} if created else getattr(instance, "_audit_snapshot", {})
+    changes = field_changes(instance, previous, created=created)
+    if changes or created:
+        audit_record(
+            action=f"{instance.audit_resource_type}_{'create' if created else 'update'}",
+            resource_type=instance.audit_resource_type,
+            target_id=str(instance.pk),
+            changes=changes,
+        )
+    _snapshot(sender, instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    if isinstance(instance, AuditedModel):
+        audit_record(
+            action=f"{instance.audit_resource_type}_delete",
+            resource_type=instance.audit_resource_type,
+            target_id=str(instance.pk),
+        )
+
+
+def connect() -> None:
+    post_init.connect(_snapshot, dispatch_uid="audit_snapshot")
+    post_save.connect(_saved, dispatch_uid="audit_saved")
+    post_delete.connect(_deleted, dispatch_uid="audit_deleted")

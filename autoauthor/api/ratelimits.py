@@ -1,0 +1,167 @@
+"""Rate limiting shared across processes through Redis, with a per-process fallback.
+
+Counting is a fixed window per key `ratelimit:<scope>:<user id, or client IP when anonymous>`; the
+key expires with its window. Limits are named scopes in `settings.RATE_LIMITS` ("count/seconds",
+django-ratelimit's rate syntax). The DRF throttle below runs after authentication and permission
+checks, so requests rejected as unauthenticated are never counted.
+
+django-ratelimit's own counter hashes its cache keys, which cannot give the key layout above, so
+the counter here talks to the django-redis connection of the `ratelimit` cache alias directly and
+reuses django-ratelimit's rate parsing and its `RATELIMIT_ENABLE` switch. When Redis is unreachable
+(or REDIS_ENABLED is false) counting falls back to process memory with a logged warning, and Redis
+is tried again every RATELIMIT_REDIS_RETRY_SECONDS so shared counting resumes without a restart.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django_ratelimit.core import _split_rate
+from redis.exceptions import RedisError
+from rest_framework.throttling import BaseThrottle
+
+from autoauthor.api.context import client_ip
+from autoauthor.api.errors import RateLimited
+
+logger = logging.getLogger("autoauthor.ratelimit")
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    count: int
+    reset: int  # epoch seconds when the window ends
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.count)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.limit
+
+
+class MemoryCounter:
+    """Per-process fixed-window counters (the fallback when Redis cannot be used)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[int, float]] = {}
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        now = time.time()
+        with self._lock:
+            count, expires = self._windows.get(key, (0, 0.0))
+            if expires <= now:
+                count, expires = 0, now + window
+                if len(self._windows) > 10000:
+                    self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
+            count += 1
+            self._windows[key] = (count, expires)
+            return count, expires
+
+    def clear(self) -> None:
+        with self._lock:
+            self._windows.clear()
+
+
+class RateCounter:
+    """Redis-first counter; falls back to memory while Redis is down."""
+
+    def __init__(self):
+        self.memory = MemoryCounter()
+        self._retry_at = 0.0
+        self._fallback_logged = False
+        self._lock = threading.Lock()
+
+    def _redis(self):
+        from django_redis import get_redis_connection
+
+        return get_redis_connection(settings.RATELIMIT_USE_CACHE)
+
+    def using_redis(self) -> bool:
+        return settings.REDIS_ENABLED and time.time() >= self._retry_at
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        if self.using_redis():
+            try:
+                pipe = self._redis().pipeline(transaction=True)
+                pipe.set(key, 0, ex=window, nx=True)
+                pipe.incr(key)
+                pipe.ttl(key)
+                _, count, ttl = pipe.execute()
+                if ttl < 0:  # a key left without expiry must not block forever
+                    self._redis().expire(key, window)
+                    ttl = window
+                self._recovered()
+                return int(count), time.time() + ttl
+            except RedisError as exc:
+                self._failed(exc)
+        elif not settings.REDIS_ENABLED and not self._fallback_logged:
+            self._fallback_logged = True
+            logger.warning("REDIS_ENABLED is false: rate limits are counted per process")
+        return self.memory.hit(key, window)
+
+    def _failed(self, exc: Exception) -> None:
+        with self._lock:
+            self._retry_at = time.time() + settings.RATELIMIT_REDIS_RETRY_SECONDS
+            if not self._fallback_logged:
+                self._fallback_logged = True
+                logger.warning(
+                    "Redis unavailable for rate limiting (%s); counting per process until it "
+                    "answers again",
+                    exc,
+                )
+
+    def _recovered(self) -> None:
+        if self._fallback_logged and settings.REDIS_ENABLED:
+            with self._lock:
+                if self._fallback_logged:
+                    self._fallback_logged = False
+                    logger.warning("Redis answers again: shared rate limiting resumed")
+
+
+counter = RateCounter()
+
+
+def rate_for(scope: str) -> tuple[int, int]:
+    """(limit, window seconds) of a named scope."""
+    rate = settings.RATE_LIMITS[scope]
+    return _split_rate(rate if rate[-1].isalpha() else f"{rate}s")
+
+
+def hit(request, scope: str, ident: str | None = None) -> Usage | None:
+    """Count one request against `scope` and publish the usage for the response headers.
+
+    Raises RateLimited when the limit is exceeded. Returns None when limiting is switched off.
+    """
+    if not settings.RATELIMIT_ENABLE:
+        return None
+    limit, window = rate_for(scope)
+    if ident is None:
+        user = getattr(request, "user", None)
+        ident = str(user.pk) if user is not None and user.is_authenticated else client_ip(request)
+    count, expires = counter.hit(f"ratelimit:{scope}:{ident}", window)
+    usage = Usage(limit=limit, count=count, reset=int(expires + 0.999))
+    django_request = getattr(request, "_request", request)
+    previous = getattr(django_request, "ratelimit", None)
+    if previous is None or usage.remaining < previous.remaining:
+        django_request.ratelimit = usage
+    if usage.exceeded:
+        raise RateLimited(max(1, int(expires - time.time() + 0.999)))
+    return usage
+
+
+class ScopedRateLimit(BaseThrottle):
+    """Counts requests of views that declare `ratelimit_scopes` ({action or method: scope})."""
+
+    def allow_request(self, request, view):
+        scopes = getattr(view, "ratelimit_scopes", None) or {}
+        scope = scopes.get(getattr(view, "action", None) or "") or scopes.get(
+            request.method.lower()
+        )
+        if scope:
+            hit(request, scope)
+        return True

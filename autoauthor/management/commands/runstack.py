@@ -1,0 +1,94 @@
+"""`make run`: embedded MongoDB (unless MONGODB_URI is set), migrations, demo users, gunicorn."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from autoauthor.embedded_mongo import EmbeddedMongo
+
+
+class Command(BaseCommand):
+    help = (
+        "Start everything `make run` needs: the embedded MongoDB server (SQLite engine, data in "
+        "var/) when MONGODB_URI is unset, migrations, the demo accounts, then gunicorn. Ctrl-C "
+        "stops everything it started."
+    )
+    requires_system_checks: list = []
+
+    def handle(self, *args, **options):
+        var = Path(settings.BASE_DIR) / "var"
+        var.mkdir(exist_ok=True)
+        env = dict(os.environ)
+        mongo = None
+        if not os.environ.get("MONGODB_URI"):
+            mongo = EmbeddedMongo(
+                engine="sqlite",
+                path=str(var / "mongo.sqlite"),
+                port=settings.EMBEDDED_MONGO_PORT,
+                log_file=str(var / "mongo.log"),
+            )
+            try:
+                env["MONGODB_URI"] = mongo.start()
+            except Exception as exc:
+                raise CommandError(
+                    f"Embedded MongoDB did not start: {exc} (see var/mongo.log)"
+                ) from exc
+            mongo.supervise()
+            self.stdout.write(
+                f"Embedded MongoDB (SQLite engine, var/mongo.sqlite) at {env['MONGODB_URI']}"
+            )
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        gunicorn = None
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+            subprocess.run([*manage, "seed_demo"], env=env, check=True)
+            gunicorn = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "autoauthor.wsgi:application",
+                    "-c",
+                    str(Path(settings.BASE_DIR) / "autoauthor" / "gunicorn_conf.py"),
+                ],
+                env=env,
+            )
+            bind = env.get("GUNICORN_BIND", f"127.0.0.1:{env.get('PORT', '8000')}")
+            self.stdout.write(
+                f"\nAuto Author API:  http://{bind}/api/v1/\n"
+                f"Swagger UI:       http://{bind}/docs\n"
+                f"ReDoc:            http://{bind}/redoc\n"
+                f"Admin:            http://{bind}/admin/\n"
+                f"Health:           http://{bind}/api/v1/health\n"
+                "Press Ctrl-C to stop.\n"
+            )
+            while not stopping and gunicorn.poll() is None:
+                time.sleep(0.5)
+        except subprocess.CalledProcessError as exc:
+            raise CommandError(
+                f"{' '.join(exc.cmd[1:3])} failed with exit code {exc.returncode}"
+            ) from exc
+        finally:
+            if gunicorn is not None and gunicorn.poll() is None:
+                gunicorn.terminate()
+                try:
+                    gunicorn.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    gunicorn.kill()
+            if mongo is not None:
+                mongo.stop()
+            self.stdout.write("Stopped.")

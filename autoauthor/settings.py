@@ -1,0 +1,334 @@
+"""Auto Author settings: every value is read from the environment exactly once, here.
+
+See `.env.example` for the documented variables and their defaults.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+# --- Core -------------------------------------------------------------------------------------
+DEBUG = env_bool("DEBUG", False)
+INSECURE_SECRET_KEYS = {"", "changeme", "secret", "django-insecure-change-me"}
+SECRET_KEY = env("SECRET_KEY")
+if SECRET_KEY in INSECURE_SECRET_KEYS or len(SECRET_KEY) < 32:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is missing, a default or shorter than 32 characters; "
+            "set a real SECRET_KEY (or DEBUG=true for development)."
+        )
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+INSTALLED_APPS = [
+    "autoauthor.apps.MongoAdminConfig",
+    "autoauthor.apps.MongoAuthConfig",
+    "autoauthor.apps.MongoContentTypesConfig",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_mongodb_backend",
+    "rest_framework",
+    "rest_framework_simplejwt",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "autoauthor.apps.AutoAuthorConfig",
+    "accounts",
+    "books",
+    "questions",
+]
+
+MIDDLEWARE = [
+    "autoauthor.api.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "autoauthor.api.middleware.DatabaseUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "autoauthor.urls"
+WSGI_APPLICATION = "autoauthor.wsgi.application"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- MongoDB ----------------------------------------------------------------------------------
+# MONGODB_URI unset means "use the embedded server": `make run` and the test suite start it and
+# pass its address down in MONGODB_URI; a bare `manage.py` expects it on EMBEDDED_MONGO_PORT.
+EMBEDDED_MONGO_PORT = env_int("EMBEDDED_MONGO_PORT", 27017)
+MONGODB_URI = env("MONGODB_URI") or (
+    f"mongodb://127.0.0.1:{EMBEDDED_MONGO_PORT}/?directConnection=true"
+)
+DATABASE_NAME = env("DATABASE_NAME", "autoauthor")
+MONGODB_POOL_OPTIONS = {
+    "maxPoolSize": env_int("MONGODB_MAX_POOL_SIZE", 50),
+    "minPoolSize": env_int("MONGODB_MIN_POOL_SIZE", 10),
+    "serverSelectionTimeoutMS": env_int("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000),
+    "waitQueueTimeoutMS": env_int("MONGODB_WAIT_QUEUE_TIMEOUT_MS", 5000),
+    "maxIdleTimeMS": env_int("MONGODB_MAX_IDLE_TIME_MS", 60000),
+    "connectTimeoutMS": env_int("MONGODB_CONNECT_TIMEOUT_MS", 5000),
+    "socketTimeoutMS": env_int("MONGODB_SOCKET_TIMEOUT_MS", 10000),
+}
+DATABASES = {
+    "default": {
+        "ENGINE": "django_mongodb_backend",
+        "HOST": MONGODB_URI,
+        "NAME": DATABASE_NAME,
+        "OPTIONS": MONGODB_POOL_OPTIONS,
+    },
+}
+DATABASE_ROUTERS = ["django_mongodb_backend.routers.MongoRouter"]
+DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
+MIGRATION_MODULES = {
+    "admin": "mongo_migrations.admin",
+    "auth": "mongo_migrations.auth",
+    "contenttypes": "mongo_migrations.contenttypes",
+}
+
+# --- Redis and caches -------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_ENABLED = env_bool("REDIS_ENABLED", True)
+REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 50)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.5)
+_redis_cache = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        "CONNECTION_POOL_KWARGS": {"max_connections": REDIS_MAX_CONNECTIONS},
+        # A cache outage must never become a 500: reads miss, writes are dropped.
+        "IGNORE_EXCEPTIONS": True,
+    },
+}
+CACHES = {
+    "default": _redis_cache
+    if REDIS_ENABLED
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        **_redis_cache,
+        "OPTIONS": {**_redis_cache["OPTIONS"], "IGNORE_EXCEPTIONS": False},
+    },
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# --- Rate limiting ----------------------------------------------------------------------------
+# Named scopes -> "count/seconds". Any scope can be overridden with RATELIMIT_<SCOPE>=count/seconds.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+# How long (seconds) to keep counting in process memory before trying Redis again after a failure.
+RATELIMIT_REDIS_RETRY_SECONDS = env_float("RATELIMIT_REDIS_RETRY_SECONDS", 2.0)
+_DEFAULT_RATE_LIMITS = {
+    "auth_login_ip": "20/60",
+    "auth_login_email": "5/60",
+    "auth_register": "10/60",
+    "auth_refresh": "30/60",
+    "auth_password": "5/60",
+    "profile_get": "20/60",
+    "profile_update": "5/60",
+    "profile_delete": "3/300",
+    "books_create": "10/60",
+    "books_list": "20/60",
+    "books_get": "20/60",
+    "books_put": "15/60",
+    "books_patch": "20/60",
+    "books_delete": "5/60",
+    "analyze_summary": "5/60",
+    "clarifying_questions": "3/60",
+    "generate_toc": "2/300",
+    "chapter_questions_generate": "3/120",
+    "chapter_questions_regenerate": "2/180",
+    "generate_draft": "5/3600",
+    "transform_style": "10/3600",
+    "export": "10/3600",
+}
+RATE_LIMITS = {
+    scope: env(f"RATELIMIT_{scope.upper()}", rate) for scope, rate in _DEFAULT_RATE_LIMITS.items()
+}
+
+# --- Auth -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+ACCESS_TOKEN_MINUTES = env_int("ACCESS_TOKEN_MINUTES", 15)
+REFRESH_TOKEN_DAYS = env_int("REFRESH_TOKEN_DAYS", 14)
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=ACCESS_TOKEN_MINUTES),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=REFRESH_TOKEN_DAYS),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "SIGNING_KEY": SECRET_KEY,
+    "UPDATE_LAST_LOGIN": False,
+}
+
+# --- REST framework and OpenAPI ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.JWTAuthentication",
+        "accounts.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["autoauthor.api.ratelimits.ScopedRateLimit"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "autoauthor.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+if DEBUG:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
+        "rest_framework.renderers.BrowsableAPIRenderer"
+    )
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Auto Author API",
+    "DESCRIPTION": "Write a book with AI assistance: books, table of contents, chapters, "
+    "interview questions and exports.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Self-contained Swagger UI / ReDoc assets: /docs works without internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- CORS and security headers ----------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = env_list(
+    "CORS_ALLOWED_ORIGINS", "http://localhost:3000,http://localhost:8000"
+)
+CORS_ALLOW_CREDENTIALS = True
+CORS_EXPOSE_HEADERS = [
+    "X-Request-ID",
+    "X-Total-Count",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+    "Content-Disposition",
+]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Static and media -------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = env("STATIC_ROOT") or None  # only needed for `collectstatic` deployments
+WHITENOISE_USE_FINDERS = True  # serve app static files (admin, Swagger UI) without collectstatic
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+AWS_STORAGE_BUCKET_NAME = env("AWS_S3_BUCKET")
+AWS_S3_REGION_NAME = env("AWS_REGION", "us-east-1")
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- AI and export ----------------------------------------------------------------------------
+OPENAI_API_KEY = env("OPENAI_API_KEY")
+OPENAI_BASE_URL = env("OPENAI_BASE_URL") or None
+OPENAI_MODEL = env("OPENAI_MODEL", "gpt-4o")
+OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 60.0)
+AI_MAX_RETRIES = env_int("AI_MAX_RETRIES", 3)
+AI_RETRY_BASE_SECONDS = env_float("AI_RETRY_BASE_SECONDS", 1.0)
+AI_CACHE_ENABLED = env_bool("AI_CACHE_ENABLED", True)
+AI_CACHE_TTL = env_int("AI_CACHE_TTL", 86400)
+EXPORT_TIMEOUT_SECONDS = env_float("EXPORT_TIMEOUT_SECONDS", 120.0)
+
+# --- Internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Logging ----------------------------------------------------------------------------------
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pymongo": {"level": "WARNING"},
+    },
+}
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

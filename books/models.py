@@ -1,0 +1,137 @@
+"""Books, their table of contents and chapters, and chapter access logs.
+
+Storage design (MongoDB without multi-document transactions on the embedded server):
+- `Book.toc` holds the TOC *structure* (chapters, nested subchapters, their titles, descriptions,
+  order, level and any extra keys clients send) and `Book.toc_version` is its integer version.
+  Every structural write is one compare-and-swap on the book document (`toc_version` = expected),
+  so concurrent writers get 409 instead of overwriting each other.
+- `Chapter` holds what changes while an author writes: content, its own `version`, status,
+  word count, reading time. One document per chapter, keyed by (book, chapter_id), so saves to
+  different chapters never touch the same document, and a content save is a CAS on `version`.
+- A chapter is visible only while the TOC lists it; a Chapter document without a TOC entry is
+  an orphan left by an interrupted write, invisible to readers and removed by `validate_data`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import AuditedModel
+
+
+class ChapterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_PROGRESS = "in-progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    PUBLISHED = "published", "Published"
+
+
+class Book(AuditedModel):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="books"
+    )
+    title = models.CharField(max_length=100)
+    subtitle = models.CharField(max_length=255, null=True, blank=True)
+    description = models.TextField(max_length=5000, null=True, blank=True)
+    genre = models.CharField(max_length=100, null=True, blank=True)
+    target_audience = models.CharField(max_length=100, null=True, blank=True)
+    cover_image_url = models.CharField(max_length=2083, null=True, blank=True)
+    cover_thumbnail_url = models.CharField(max_length=2083, null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    published = models.BooleanField(default=False)
+    collaborators = models.JSONField(default=list, blank=True)
+    toc_items = models.JSONField(default=list, blank=True)  # legacy field kept for API parity
+
+    summary = models.TextField(max_length=2000, null=True, blank=True)
+    summary_history = models.JSONField(default=list, blank=True)
+    summary_analysis = models.JSONField(null=True, blank=True)
+    clarifying_questions = models.JSONField(null=True, blank=True)
+    question_responses = models.JSONField(null=True, blank=True)
+
+    toc = models.JSONField(null=True, blank=True)
+    toc_version = models.IntegerField(default=0)
+
+    # Set first when a book is being deleted: readers stop seeing it at once, and an
+    # interrupted cascade can be finished later (validate_data --fix).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_resource_type = "book"
+    audit_length_fields = ("description", "summary")
+    audit_ignore_fields = ("updated_at", "created_at", "toc", "summary_history")
+
+    class Meta:
+        db_table = "books"
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="owner_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chapter(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="chapters")
+    chapter_id = models.CharField(max_length=64)
+    content = models.TextField(blank=True, default="")
+    version = models.IntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=ChapterStatus.choices, default=ChapterStatus.DRAFT
+    )
+    word_count = models.IntegerField(default=0)
+    estimated_reading_time = models.IntegerField(default=0)
+    last_modified = models.DateTimeField(null=True, blank=True)
+    is_active_tab = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "chapters"
+        constraints = [
+            models.UniqueConstraint(fields=["book", "chapter_id"], name="book_chapter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.book_id}:{self.chapter_id}"
+
+
+class AccessType(models.TextChoices):
+    VIEW = "view"
+    EDIT = "edit"
+    CREATE = "create"
+    DELETE = "delete"
+    STATUS_UPDATE = "status_update"
+    TAB_STATE = "tab_state"
+    READ_CONTENT = "read_content"
+    UPDATE_CONTENT = "update_content"
+    BATCH_READ_CONTENT = "batch_read_content"
+    EXPORT_PDF = "export_pdf"
+    EXPORT_DOCX = "export_docx"
+    EXPORT_EPUB = "export_epub"
+    EXPORT_MARKDOWN = "export_markdown"
+
+
+class ChapterAccessLog(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chapter_access_logs"
+    )
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="access_logs")
+    chapter_id = models.CharField(max_length=64)
+    access_type = models.CharField(max_length=32, choices=AccessType.choices)
+    timestamp = models.DateTimeField(default=timezone.now)
+    session_id = models.CharField(max_length=128, null=True, blank=True)
+    tab_order = models.JSONField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "chapter_access_logs"
+        indexes = [
+            models.Index(fields=["user", "book", "-timestamp"], name="user_book_timestamp_idx"),
+            models.Index(
+                fields=["book", "chapter_id", "-timestamp"], name="book_chapter_timestamp_idx"
+            ),
+            models.Index(
+                fields=["user", "access_type", "-timestamp"], name="user_access_type_ts_idx"
+            ),
+        ]

@@ -1,0 +1,89 @@
+"""Test wiring: a real MongoDB-compatible server (embedded, memory engine, on a free port, unless
+MONGODB_URI names a real one) and a real Redis on its own database index."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from autoauthor.embedded_mongo import EmbeddedMongo
+
+_embedded: EmbeddedMongo | None = None
+
+
+def pytest_configure(config):
+    global _embedded
+    if os.environ.get("MONGODB_URI"):
+        uri = os.environ["MONGODB_URI"]
+    else:
+        _embedded = EmbeddedMongo(engine="memory")
+        uri = _embedded.start()
+        os.environ["MONGODB_URI"] = uri  # for servers the tests start as subprocesses
+    # Django opens connections lazily, so pointing the settings at the server here is in time.
+    settings.DATABASES["default"]["HOST"] = uri
+    settings.MONGODB_URI = uri
+
+
+def pytest_unconfigure(config):
+    if _embedded is not None:
+        _embedded.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis():
+    """Each test starts with an empty test Redis database and fresh in-process counters."""
+    from autoauthor.api.ratelimits import counter
+
+    counter.memory.clear()
+    counter._retry_at = 0.0
+    from django_redis import get_redis_connection
+
+    try:
+        get_redis_connection("ratelimit").flushdb()
+    except Exception:  # Redis may be stopped on purpose by a fault test
+        pass
+    yield
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+def bearer_client(user):
+    """An APIClient that authenticates with a real access token issued for `user`."""
+    from rest_framework.test import APIClient
+
+    from accounts.services.tokens import token_pair_create
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_create(user=user)['access']}")
+    return client
+
+
+@pytest.fixture
+def api(user):
+    """Client authenticated as `user`."""
+    return bearer_client(user)
+
+
+@pytest.fixture
+def other_api(other_user):
+    """Client authenticated as `other_user`."""
+    return bearer_client(other_user)
+
+
+@pytest.fixture
+def anon():
+    from rest_framework.test import APIClient
+
+    return APIClient()
