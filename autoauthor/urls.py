@@ -15,6 +15,8 @@ api_v1 = [
     route("openapi.json", SpectacularAPIView.as_view(), "openapi"),
     path("", include("accounts.api.urls")),
     path("", include("books.api.urls")),
+    path("", include("books.api.ai_urls")),
+    path("", include("books.api.export_urls")),
     path("", include("questions.api.urls")),
 ]
 
