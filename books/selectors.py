@@ -1,8 +1,8 @@
 """Book reads shared by every books endpoint."""
 
-from books.models import Book
 from autoauthor.api.errors import Forbidden, NotFound
 from autoauthor.api.fields import parse_object_id
+from books.models import Book
 
 BOOK_NOT_FOUND = "Book not found"
 
