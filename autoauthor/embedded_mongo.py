@@ -335,6 +335,10 @@ async def _serve(
     address = await server.start()
     try:
         print(f"{READY_PREFIX}{_uri(host, address.port)}", flush=True)
+        if parent_pid is not None:
+            # EmbeddedMongo reads the READY line and closes the pipe; anything printed later
+            # would raise BrokenPipeError, so it goes to stderr (the log file) instead.
+            os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
         while not stop.is_set():
             try:
                 await asyncio.wait_for(stop.wait(), timeout=poll_interval)
@@ -460,6 +464,10 @@ class EmbeddedMongo:
                     stderr=stderr,
                     env=env,
                     close_fds=True,
+                    # Its own process group: Ctrl-C in a terminal reaches the launcher, which
+                    # stops the server through stop(), instead of killing it behind the
+                    # supervisor's back.
+                    process_group=0,
                 )
             finally:
                 if stderr is not None:
@@ -471,7 +479,7 @@ class EmbeddedMongo:
                 proc.wait()
                 raise
             finally:
-                # The child prints nothing after READY; don't keep the pipe open.
+                # The child sends later stdout output to stderr (see _serve).
                 proc.stdout.close()
             self._uri = line[len(READY_PREFIX) :]
             self.port = urlsplit(self._uri).port
@@ -481,7 +489,13 @@ class EmbeddedMongo:
     def _read_ready_line(self, proc: subprocess.Popen[bytes], *, deadline: float) -> str:
         fd = proc.stdout.fileno()
         buffer = b""
-        while b"\n" not in buffer:
+        while True:
+            while b"\n" in buffer:
+                raw, buffer = buffer.split(b"\n", 1)
+                line = raw.decode(errors="replace").strip()
+                if line.startswith(READY_PREFIX):
+                    return line
+                logger.info("embedded MongoDB server: %s", line)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"embedded MongoDB server did not report READY: {self}")
@@ -494,10 +508,6 @@ class EmbeddedMongo:
                     f"(see {where})"
                 )
             buffer += chunk or b""
-        line = buffer.split(b"\n", 1)[0].decode().strip()
-        if not line.startswith(READY_PREFIX):
-            raise RuntimeError(f"unexpected first line from embedded MongoDB server: {line!r}")
-        return line
 
     def stop(self, timeout: float = 10) -> int | None:
         """Stop supervision and the server: SIGTERM, then SIGKILL after ``timeout`` seconds.
@@ -562,7 +572,7 @@ class EmbeddedMongo:
                     continue
             if restarted:
                 logger.warning(
-                    "embedded MongoDB server (pid %s, exit code %s) died; restarted as pid %s at %s",
+                    "embedded MongoDB server (pid %s, exit code %s) died; restarted as pid %s, %s",
                     None if dead is None else dead.pid,
                     None if dead is None else dead.returncode,
                     self.pid,

@@ -44,6 +44,9 @@ class Book(AuditedModel):
 
     summary = models.TextField(max_length=2000, null=True, blank=True)
     summary_history = models.JSONField(default=list, blank=True)
+    # Incremented by every summary write: the compare-and-swap token that keeps concurrent
+    # summary saves from losing history entries (books.services.books.book_summary_update).
+    summary_version = models.IntegerField(default=0)
     summary_analysis = models.JSONField(null=True, blank=True)
     clarifying_questions = models.JSONField(null=True, blank=True)
     question_responses = models.JSONField(null=True, blank=True)
@@ -59,7 +62,13 @@ class Book(AuditedModel):
 
     audit_resource_type = "book"
     audit_length_fields = ("description", "summary")
-    audit_ignore_fields = ("updated_at", "created_at", "toc", "summary_history")
+    audit_ignore_fields = (
+        "updated_at",
+        "created_at",
+        "toc",
+        "summary_history",
+        "summary_version",
+    )
 
     class Meta:
         db_table = "books"

@@ -13,6 +13,9 @@ _embedded: EmbeddedMongo | None = None
 
 def pytest_configure(config):
     global _embedded
+    from tests import mongo_commands
+
+    mongo_commands.install()  # before any MongoClient exists (see tests/mongo_commands.py)
     if os.environ.get("MONGODB_URI"):
         uri = os.environ["MONGODB_URI"]
     else:
@@ -43,6 +46,15 @@ def _clean_redis():
     except Exception:  # Redis may be stopped on purpose by a fault test
         pass
     yield
+
+
+@pytest.fixture
+def count_mongo_commands():
+    """`with count_mongo_commands() as commands: ...`: the list of MongoDB command names sent by
+    this thread inside the block (`len(commands)` is the count)."""
+    from tests.mongo_commands import recording
+
+    return recording
 
 
 @pytest.fixture

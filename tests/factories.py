@@ -10,14 +10,22 @@ TEST_PASSWORD = "correct-Horse-battery-42"
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"User{n}")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+    password = factory.django.Password(TEST_PASSWORD)
 
-    @factory.post_generation
-    def _save_password(obj, create, extracted, **kwargs):
-        if create:
-            obj.save(update_fields=["password"])
+
+class BookFactory(factory.django.DjangoModelFactory):
+    """A book owned by a new user unless `owner=` is given."""
+
+    class Meta:
+        model = "books.Book"
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Book {n}")
+    subtitle = "A subtitle"
+    description = "A description of the book."
+    genre = "Fiction"
+    target_audience = "Adults"

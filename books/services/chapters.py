@@ -1,0 +1,475 @@
+"""Chapter writes: create, update, delete and bulk status (structural writes through the TOC
+compare-and-swap of `books.services.toc.toc_write`), content autosave (a compare-and-swap on the
+chapter's own document), tab state and chapter access logs."""
+
+import logging
+from typing import Any
+
+from django.db import DatabaseError
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.services.audit import _render, audit_record
+from autoauthor.api.errors import Conflict, Invalid, NotFound, ValidationFailed
+from autoauthor.transactions import atomic_if_supported
+from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
+from books.selectors import (
+    CHAPTER_NOT_FOUND,
+    chapter_documents,
+    chapter_find,
+    toc_chapter_ids,
+    toc_chapter_nodes,
+    toc_node_find,
+)
+from books.services.toc import (
+    MAX_CHAPTERS,
+    actor_id_of,
+    chapter_document_ensure,
+    chapter_documents_create_missing,
+    chapter_documents_delete,
+    new_chapter_id,
+    now_iso,
+    toc_write,
+)
+
+logger = logging.getLogger("books.chapters")
+
+CONTENT_CONFLICT = "The chapter content has been modified elsewhere. Please reload and try again."
+CONTENT_SAVE_ATTEMPTS = 8
+MAX_TAB_COUNT = 20
+
+# §3.4: allowed status changes for bulk-status (a status may always be set to itself).
+STATUS_TRANSITIONS = {
+    ChapterStatus.DRAFT: {ChapterStatus.IN_PROGRESS, ChapterStatus.COMPLETED},
+    ChapterStatus.IN_PROGRESS: {ChapterStatus.DRAFT, ChapterStatus.COMPLETED},
+    ChapterStatus.COMPLETED: {ChapterStatus.IN_PROGRESS, ChapterStatus.PUBLISHED},
+    ChapterStatus.PUBLISHED: {ChapterStatus.COMPLETED},
+}
+
+
+def chapter_not_found() -> NotFound:
+    return NotFound(CHAPTER_NOT_FOUND, code="chapter_not_found")
+
+
+def word_count(content: str) -> int:
+    """Words of `content` split on whitespace (the reference counts the editor's HTML as is)."""
+    return len(content.split())
+
+
+def saved_reading_time(words: int) -> int:
+    """Reading time the content save stores (§3.4): whole minutes at 200 words, at least 1."""
+    return max(1, words // 200)
+
+
+def status_after_save(status: str, words: int) -> str:
+    """Automatic status step of a content save (§3.4): draft → in-progress above 100 words,
+    in-progress → completed above 500 words; one step per save, never down."""
+    if status == ChapterStatus.DRAFT and words > 100:
+        return ChapterStatus.IN_PROGRESS
+    if status == ChapterStatus.IN_PROGRESS and words > 500:
+        return ChapterStatus.COMPLETED
+    return status
+
+
+def status_transition_allowed(old: str, new: str) -> bool:
+    """§3.4 transition rules used by bulk-status."""
+    return old == new or new in STATUS_TRANSITIONS.get(old, set())
+
+
+def access_log_record(
+    *,
+    user,
+    book: Book,
+    chapter_id: str,
+    access_type: str,
+    metadata: dict | None = None,
+    tab_order: list | None = None,
+    best_effort: bool = False,
+) -> ChapterAccessLog | None:
+    """Insert one chapter access log. Reads of content log `best_effort` (a failed insert is
+    logged and ignored, the reader still gets the content); writes let the failure surface."""
+    try:
+        return ChapterAccessLog.objects.create(
+            user_id=user.pk,
+            book_id=book.pk,
+            chapter_id=chapter_id,
+            access_type=access_type,
+            metadata=metadata or {},
+            tab_order=tab_order,
+        )
+    except DatabaseError:
+        if not best_effort:
+            raise
+        logger.warning("Could not record %s access log for book %s", access_type, book.pk)
+        return None
+
+
+def _audit_chapter(*, action: str, book: Book, chapter_id: str, changes: dict, actor) -> None:
+    audit_record(
+        action=action,
+        resource_type="chapter",
+        target_id=str(book.pk),
+        changes={"chapter_id": chapter_id, **changes},
+        actor_id=actor_id_of(actor),
+    )
+
+
+def _empty_toc() -> dict:
+    return {
+        "chapters": [],
+        "total_chapters": 0,
+        "estimated_pages": 0,
+        "structure_notes": "",
+        "status": "edited",
+        "generated_at": None,
+    }
+
+
+def chapter_create(
+    *,
+    book: Book,
+    title: str,
+    order: int,
+    level: int = 1,
+    description: str | None = None,
+    parent_id: str | None = None,
+    metadata: dict | None = None,
+    expected_version: int | None,
+    actor,
+) -> dict:
+    """Add one chapter to the TOC (a TOC-structure write: version + 1, `expected_version` checked).
+
+    Level 1 chapters are appended to the top level (a `parent_id` is ignored, as the reference
+    does); level 2 requires `parent_id` naming an existing top-level chapter (else 400 "Parent
+    chapter not found"), so nesting never goes deeper than two levels. The TOC holds at most
+    MAX_CHAPTERS chapters (422). Then the chapter's document is created, a `create` access log and
+    a `chapter_create` audit row are written. Returns the merged chapter.
+    """
+    chapter_id = new_chapter_id()
+
+    def build(current_toc, current_version):
+        toc = current_toc or _empty_toc()
+        if len(toc_chapter_ids(toc)) >= MAX_CHAPTERS:
+            raise ValidationFailed(
+                "title",
+                f"A TOC holds at most {MAX_CHAPTERS} chapters and subchapters",
+                code="too_many",
+            )
+        now = now_iso()
+        node = {
+            "id": chapter_id,
+            "title": title,
+            "description": description or "",
+            "level": level,
+            "order": order,
+            "metadata": metadata or {},
+            "created_at": now,
+            "updated_at": now,
+        }
+        if level == 1:
+            node["subchapters"] = []
+            toc["chapters"].append(node)
+        else:
+            parent = next(
+                (n for n in toc_chapter_nodes(toc) if n.get("id") == parent_id), None
+            )
+            if parent is None:
+                raise Invalid("Parent chapter not found", code="parent_not_found")
+            parent.setdefault("subchapters", []).append(node)
+        toc["total_chapters"] = len(toc["chapters"])
+        toc["updated_at"] = now
+        return toc, None
+
+    toc_write(book=book, expected_version=expected_version, build=build)
+    chapter_document_ensure(book=book, chapter_id=chapter_id)
+    access_log_record(
+        user=actor,
+        book=book,
+        chapter_id=chapter_id,
+        access_type=AccessType.CREATE,
+        metadata={"chapter_title": title, "level": level},
+    )
+    _audit_chapter(
+        action="chapter_create",
+        book=book,
+        chapter_id=chapter_id,
+        changes={"title": [None, _render(title)], "level": [None, level], "order": [None, order]},
+        actor=actor,
+    )
+    return chapter_find(book=book, chapter_id=chapter_id)
+
+
+UPDATABLE_FIELDS = ("title", "description", "order", "level", "metadata")
+
+
+def chapter_update(
+    *, book: Book, chapter_id: str, data: dict, expected_version: int | None, actor
+) -> dict[str, list]:
+    """Change a chapter's title, description, order or metadata (a TOC-structure write: version +
+    1, `expected_version` checked). Fields given as null are left alone; `metadata` is replaced
+    whole. Chapters cannot move: `level` may only repeat the current level (else 422), a
+    `parent_id` is ignored. Writes an `edit` access log and a `chapter_update` audit row with the
+    changed fields. Returns {field: [old, new]} of the fields that changed."""
+    given = {key: data[key] for key in UPDATABLE_FIELDS if data.get(key) is not None}
+    state: dict[str, Any] = {}
+
+    def build(current_toc, current_version):
+        found = toc_node_find(current_toc, chapter_id)
+        if found is None:
+            raise chapter_not_found()
+        node, level, _ = found
+        if "level" in given and given["level"] != level:
+            raise ValidationFailed(
+                "level", "A chapter's level cannot change: chapters cannot be moved"
+            )
+        changes = {}
+        for key, value in given.items():
+            if key != "level" and node.get(key) != value:
+                changes[key] = [node.get(key), value]
+                node[key] = value
+        now = now_iso()
+        node["updated_at"] = now
+        current_toc["updated_at"] = now
+        state["changes"] = changes
+        return current_toc, None
+
+    toc_write(book=book, expected_version=expected_version, build=build)
+    changes = state["changes"]
+    access_log_record(
+        user=actor,
+        book=book,
+        chapter_id=chapter_id,
+        access_type=AccessType.EDIT,
+        metadata={"updated_fields": {key: key in given for key in UPDATABLE_FIELDS}},
+    )
+    _audit_chapter(
+        action="chapter_update",
+        book=book,
+        chapter_id=chapter_id,
+        changes={key: [_render(old), _render(new)] for key, (old, new) in changes.items()},
+        actor=actor,
+    )
+    return changes
+
+
+def chapter_delete(*, book: Book, chapter_id: str, expected_version: int | None, actor) -> list:
+    """Remove a chapter and its subchapters from the TOC (a TOC-structure write: version + 1,
+    `expected_version` checked), then, in a transaction where the server has them, delete the
+    subtree's Chapter documents (content, and whatever cascades from a Chapter) and access logs,
+    and record a `delete` access log and a `chapter_delete` audit row. The TOC swap comes first:
+    if the rest is interrupted, what is left is invisible to readers. Returns the removed ids."""
+    state: dict[str, Any] = {}
+
+    def build(current_toc, current_version):
+        found = toc_node_find(current_toc, chapter_id)
+        if found is None:
+            raise chapter_not_found()
+        node, level, parent_id = found
+        removed = [chapter_id] + [
+            sub.get("id") for sub in node.get("subchapters") or [] if isinstance(sub, dict)
+        ]
+        if level == 1:
+            current_toc["chapters"] = [
+                n for n in current_toc["chapters"] if not (isinstance(n, dict) and n is node)
+            ]
+        else:
+            parent = next(n for n in toc_chapter_nodes(current_toc) if n.get("id") == parent_id)
+            parent["subchapters"] = [s for s in parent["subchapters"] if s is not node]
+        current_toc["total_chapters"] = len(current_toc["chapters"])
+        current_toc["updated_at"] = now_iso()
+        state.update(removed=[cid for cid in removed if cid], title=node.get("title"))
+        return current_toc, None
+
+    toc_write(book=book, expected_version=expected_version, build=build)
+    removed = state["removed"]
+    with atomic_if_supported():
+        chapter_documents_delete(book=book, chapter_ids=removed)
+        ChapterAccessLog.objects.filter(book_id=book.pk, chapter_id__in=removed).delete()
+        access_log_record(
+            user=actor,
+            book=book,
+            chapter_id=chapter_id,
+            access_type=AccessType.DELETE,
+            metadata={"chapter_title": state["title"], "deleted_chapter_ids": removed},
+        )
+        _audit_chapter(
+            action="chapter_delete",
+            book=book,
+            chapter_id=chapter_id,
+            changes={"title": [_render(state["title"]), None], "deleted_chapter_ids": removed},
+            actor=actor,
+        )
+    return removed
+
+
+def chapter_status_bulk_update(
+    *,
+    book: Book,
+    chapter_ids: list[str],
+    status: str,
+    update_timestamp: bool = True,
+    expected_version: int | None,
+    actor,
+) -> list[str]:
+    """Set the status of the listed chapters (§3.4 transitions; a status may stay the same).
+
+    Ids the TOC does not list are ignored; none listed → 404 "No matching chapters found". One
+    forbidden transition rejects the whole request (400) and nothing changes. It is a TOC write
+    (version + 1, `expected_version` checked; the TOC's status becomes "edited"); the statuses
+    are then written to the Chapter documents (with `last_modified` when `update_timestamp`),
+    with one `status_update` access log per chapter and one `chapter_status_update` audit row per
+    chapter whose status changed. Returns the updated ids in TOC order."""
+    requested = set(chapter_ids)
+    state: dict[str, Any] = {}
+
+    def build(current_toc, current_version):
+        matched = [cid for cid in toc_chapter_ids(current_toc) if cid in requested]
+        if not matched:
+            raise NotFound("No matching chapters found", code="chapter_not_found")
+        docs = chapter_documents(book=book, chapter_ids=matched, include_content=False)
+        old = {cid: docs[cid].status if cid in docs else ChapterStatus.DRAFT for cid in matched}
+        for cid in matched:
+            if not status_transition_allowed(old[cid], status):
+                raise Invalid(
+                    f"Invalid status transition for chapter {cid}: {old[cid]} -> {status}",
+                    code="invalid_status_transition",
+                )
+        current_toc["status"] = "edited"
+        current_toc["updated_at"] = now_iso()
+        state.update(matched=matched, old=old, existing=set(docs))
+        return current_toc, None
+
+    toc_write(book=book, expected_version=expected_version, build=build)
+    matched, old = state["matched"], state["old"]
+    now = timezone.now()
+    fields: dict[str, Any] = {"status": status, "updated_at": now}
+    if update_timestamp:
+        fields["last_modified"] = now
+    with atomic_if_supported():
+        chapter_documents_create_missing(book=book, chapter_ids=matched, existing=state["existing"])
+        Chapter.objects.filter(book_id=book.pk, chapter_id__in=matched).update(**fields)
+        ChapterAccessLog.objects.bulk_create(
+            [
+                ChapterAccessLog(
+                    user_id=actor.pk,
+                    book_id=book.pk,
+                    chapter_id=cid,
+                    access_type=AccessType.STATUS_UPDATE,
+                    metadata={"old_status": old[cid], "new_status": status, "bulk_update": True},
+                )
+                for cid in matched
+            ]
+        )
+        for cid in matched:
+            if old[cid] != status:
+                _audit_chapter(
+                    action="chapter_status_update",
+                    book=book,
+                    chapter_id=cid,
+                    changes={"status": [old[cid], status]},
+                    actor=actor,
+                )
+    return matched
+
+
+def chapter_content_save(
+    *,
+    book: Book,
+    chapter_id: str,
+    content: str,
+    expected_version: int | None,
+    auto_update_metadata: bool = True,
+    actor,
+) -> Chapter:
+    """Save a chapter's content (the editor's autosave) with a compare-and-swap on the chapter's
+    own `version`, so saves to different chapters never touch each other and two saves of the
+    same chapter from the same `expected_version` give one success and one 409
+    `version_conflict` (with `current_version`). Without `expected_version` the save applies to
+    whatever version is current.
+
+    With `auto_update_metadata` it also sets `word_count` (whitespace words), `last_modified`,
+    `estimated_reading_time` = max(1, words // 200) and takes one automatic status step (§3.4).
+    The chapter must be listed by the TOC (404 "Chapter not found"). Also bumps the book's
+    `updated_at` (not its TOC version) and writes a `chapter_content_update` audit row (content by
+    length) and an `update_content` access log. Returns the saved Chapter."""
+    if toc_node_find(book.toc, chapter_id) is None:
+        raise chapter_not_found()
+    words = word_count(content)
+    for _ in range(CONTENT_SAVE_ATTEMPTS):
+        chapter = chapter_document_ensure(book=book, chapter_id=chapter_id)
+        if expected_version is not None and chapter.version != expected_version:
+            raise Conflict(
+                CONTENT_CONFLICT, code="version_conflict", current_version=chapter.version
+            )
+        now = timezone.now()
+        fields: dict[str, Any] = {"content": content, "updated_at": now}
+        if auto_update_metadata:
+            fields.update(
+                word_count=words,
+                last_modified=now,
+                estimated_reading_time=saved_reading_time(words),
+                status=status_after_save(chapter.status, words),
+            )
+        # The status is part of the swap condition: a bulk-status change since the read makes
+        # the automatic step be recomputed instead of overwriting it.
+        updated = Chapter.objects.filter(
+            pk=chapter.pk, version=chapter.version, status=chapter.status
+        ).update(version=F("version") + 1, **fields)
+        if updated:
+            old_length, old_version = len(chapter.content), chapter.version
+            for key, value in fields.items():
+                setattr(chapter, key, value)
+            chapter.version = old_version + 1
+            break
+    else:
+        current = Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id).first()
+        raise Conflict(
+            CONTENT_CONFLICT,
+            code="version_conflict",
+            current_version=current.version if current else 0,
+        )
+    Book.objects.filter(pk=book.pk).update(updated_at=now)
+    access_log_record(
+        user=actor,
+        book=book,
+        chapter_id=chapter_id,
+        access_type=AccessType.UPDATE_CONTENT,
+        metadata={
+            "content_length": len(content),
+            "auto_updated_metadata": auto_update_metadata,
+            "update_timestamp": now.isoformat(),
+        },
+        best_effort=True,
+    )
+    changes: dict[str, Any] = {
+        "content": [old_length, len(content)],
+        "version": [old_version, chapter.version],
+    }
+    _audit_chapter(
+        action="chapter_content_update",
+        book=book,
+        chapter_id=chapter_id,
+        changes=changes,
+        actor=actor,
+    )
+    return chapter
+
+
+def tab_state_save(
+    *, book: Book, user, active_chapter_id: str, open_tab_ids: list, tab_order: list
+) -> ChapterAccessLog:
+    """Save the editor's tab state as a `tab_state` access log (the latest one is the state).
+    Shape rules (at most 20 open tabs, no duplicates, tab_order covers every open tab) are checked
+    by the input serializer; ids are not checked against the TOC (the reference does not)."""
+    return access_log_record(
+        user=user,
+        book=book,
+        chapter_id=active_chapter_id,
+        access_type=AccessType.TAB_STATE,
+        metadata={
+            "active_chapter_id": active_chapter_id,
+            "open_tab_ids": open_tab_ids,
+            "tab_order": tab_order,
+        },
+        tab_order=tab_order,
+    )

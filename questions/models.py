@@ -1,0 +1,143 @@
+"""Chapter interview questions, the author's responses to them and their ratings of them.
+
+Storage design:
+- A `Question` belongs to one chapter of one book and to the user it was generated for. It points
+  at the chapter's `books.Chapter` document (`chapter_document`, CASCADE) and at the book (CASCADE),
+  so deleting a chapter or a book removes its questions through Django's collector, and with them
+  (CASCADE again) their responses and ratings. The chapter's string id is kept alongside
+  (`chapter_id`) because every read filters on (book, chapter_id, user).
+- `QuestionResponse` and `QuestionRating` are unique per (question, user). First saves are inserts
+  that may race: the loser of the race gets IntegrityError from the unique index and retries as
+  an update, so concurrent first saves both succeed and leave one document.
+- Response updates are compare-and-swap writes on `version`, so two concurrent edits never lose
+  an edit-history entry (the history keeps the newest 50 entries).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import AuditedModel
+
+EDIT_HISTORY_LIMIT = 50
+
+
+class QuestionType(models.TextChoices):
+    CHARACTER = "character", "Character"
+    PLOT = "plot", "Plot"
+    SETTING = "setting", "Setting"
+    THEME = "theme", "Theme"
+    RESEARCH = "research", "Research"
+
+
+class QuestionDifficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETED = "completed", "Completed"
+
+
+def default_question_metadata() -> dict:
+    return {"suggested_response_length": "200-300 words", "help_text": None, "examples": None}
+
+
+class Question(AuditedModel):
+    chapter_document = models.ForeignKey(
+        "books.Chapter", on_delete=models.CASCADE, related_name="questions"
+    )
+    book = models.ForeignKey("books.Book", on_delete=models.CASCADE, related_name="questions")
+    chapter_id = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
+    )
+    question_text = models.CharField(max_length=1000, validators=[MinLengthValidator(10)])
+    question_type = models.CharField(max_length=16, choices=QuestionType.choices)
+    difficulty = models.CharField(
+        max_length=8, choices=QuestionDifficulty.choices, default=QuestionDifficulty.MEDIUM
+    )
+    category = models.CharField(max_length=64, default="development")
+    order = models.PositiveIntegerField(default=1)
+    metadata = models.JSONField(default=default_question_metadata, blank=True)
+    # True for questions filled in from the built-in templates instead of the AI provider.
+    is_fallback = models.BooleanField(default=False)
+    generation_id = models.CharField(max_length=36, blank=True, default="")
+    generated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_resource_type = "question"
+
+    class Meta:
+        db_table = "questions"
+        indexes = [
+            models.Index(fields=["book", "chapter_id", "user"], name="q_book_chapter_user_idx"),
+            models.Index(fields=["user", "-created_at"], name="q_user_created_idx"),
+            models.Index(fields=["book", "chapter_id", "order"], name="q_chapter_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question_text[:60]
+
+
+class QuestionResponse(AuditedModel):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_responses"
+    )
+    response_text = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    # [{"timestamp": ISO-8601, "word_count": <word count before that edit>}], newest last,
+    # at most EDIT_HISTORY_LIMIT entries.
+    edit_history = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    last_edited_at = models.DateTimeField(default=timezone.now)
+
+    audit_resource_type = "question_response"
+    audit_ignore_fields = ("updated_at", "created_at", "last_edited_at", "edit_history", "version")
+    audit_length_fields = ("response_text",)
+
+    class Meta:
+        db_table = "question_responses"
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="qr_question_user_uniq"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="qr_user_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{self.user_id}"
+
+
+class QuestionRating(AuditedModel):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_ratings"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    feedback = models.TextField(max_length=2000, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_resource_type = "question_rating"
+
+    class Meta:
+        db_table = "question_ratings"
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="qrating_question_user_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{self.user_id}={self.rating}"

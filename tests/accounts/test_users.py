@@ -1,0 +1,162 @@
+"""Profile endpoints, admin endpoints and account deletion."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditLog, RefreshToken, User
+from accounts.services.tokens import token_pair_create
+from tests.conftest import bearer_client
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_get_me_shape(api, user):
+    response = api.get(reverse("users-me"))
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {
+        "id", "auth_id", "email", "first_name", "last_name", "display_name", "avatar_url",
+        "bio", "role", "is_active", "created_at", "updated_at", "book_ids", "preferences",
+    }  # fmt: skip
+    assert body["id"] == str(user.pk)
+    assert body["book_ids"] == []
+    assert response["X-RateLimit-Limit"] == "20"
+    assert response["X-RateLimit-Remaining"] == "19"
+    assert int(response["X-RateLimit-Reset"]) > 0
+
+
+def test_patch_me_updates_profile_and_merges_preferences(api, user):
+    response = api.patch(
+        reverse("users-me"),
+        {
+            "first_name": "  <b>Grace</b>  ",
+            "display_name": "G. Hopper",
+            "bio": "Writes about compilers.",
+            "preferences": {"theme": "light"},
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["first_name"] == "Grace"
+    assert body["display_name"] == "G. Hopper"
+    assert body["preferences"] == {
+        "theme": "light",
+        "email_notifications": True,
+        "marketing_emails": False,
+    }
+    user.refresh_from_db()
+    assert user.preferences["theme"] == "light"
+    row = AuditLog.objects.get(action="user_update", target_id=str(user.pk))
+    assert row.actor_id == str(user.pk)
+    assert row.changes["first_name"] == ["Test", "Grace"]
+    assert "preferences" in row.changes
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        (
+            {"preferences": {"email_notifications": "NotABoolean"}},
+            "preferences.email_notifications",
+        ),
+        ({"preferences": ["dark"]}, "preferences"),
+        ({"first_name": "x" * 51}, "first_name"),
+        ({"bio": "x" * 1001}, "bio"),
+        ({"email": "not-an-email"}, "email"),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+    ],
+)
+def test_patch_me_validation(api, body, field):
+    response = api.patch(reverse("users-me"), body, format="json")
+    assert response.status_code == 422
+    assert field in {error["field"] for error in response.json()["errors"]}
+
+
+def test_patch_me_email_uniqueness(api, other_user):
+    response = api.patch(reverse("users-me"), {"email": other_user.email.upper()}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "email_taken"
+
+
+@pytest.mark.parametrize("body", [{"role": "admin"}, {"is_active": False}])
+def test_user_cannot_change_own_role_or_active_state(api, user, body):
+    response = api.patch(reverse("users-me"), body, format="json")
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.role == "user" and user.is_active
+    put = api.put(reverse("users-detail", args=[user.pk]), body, format="json")
+    assert put.status_code == 403
+
+
+def test_profile_rate_limits(api, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_update": "2/60"}
+    codes = [
+        api.patch(reverse("users-me"), {"bio": f"v{i}"}, format="json").status_code
+        for i in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_delete_me_removes_account_and_tokens(api, user, anon):
+    refresh = token_pair_create(user=user)["refresh"]
+    response = api.delete(reverse("users-me"))
+    assert response.status_code == 200
+    assert response.json() == {"message": "Account successfully deleted"}
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not RefreshToken.objects.filter(user_id=user.pk).exists()
+    assert api.get(reverse("users-me")).status_code == 401
+    assert (
+        anon.post(reverse("auth-refresh"), {"refresh": refresh}, format="json").status_code == 401
+    )
+    assert AuditLog.objects.filter(action="account_delete", target_id=str(user.pk)).count() == 1
+
+
+def test_admin_endpoints_forbidden_to_non_admins(api, other_user):
+    assert api.get(reverse("users-admin-list")).status_code == 403
+    assert (
+        api.put(reverse("users-detail", args=[other_user.pk]), {}, format="json").status_code == 403
+    )
+    assert api.delete(reverse("users-detail", args=[other_user.pk])).status_code == 403
+    assert User.objects.filter(pk=other_user.pk).exists()
+
+
+def test_user_may_update_and_delete_own_id(api, user):
+    response = api.put(reverse("users-detail", args=[user.pk]), {"last_name": "Own"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["last_name"] == "Own"
+    assert api.delete(reverse("users-detail", args=[user.pk])).status_code == 204
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_admin_list_update_and_delete(db):
+    admin = UserFactory(role="admin")
+    users = UserFactory.create_batch(3)
+    client = bearer_client(admin)
+    listing = client.get(reverse("users-admin-list"), {"skip": 1, "limit": 2})
+    assert listing.status_code == 200
+    assert listing["X-Total-Count"] == "4"
+    assert len(listing.json()) == 2
+    target = users[0]
+    promoted = client.put(
+        reverse("users-detail", args=[target.pk]),
+        {"role": "admin", "is_active": False},
+        format="json",
+    )
+    assert promoted.status_code == 200
+    assert promoted.json()["role"] == "admin"
+    assert promoted.json()["is_active"] is False
+    assert (
+        client.put(
+            reverse("users-detail", args=[admin.pk]), {"role": "user"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.put(reverse("users-detail", args=["0" * 24]), {}, format="json").status_code == 404
+    )
+    assert client.put(reverse("users-detail", args=["nope"]), {}, format="json").status_code == 404
+    assert client.delete(reverse("users-detail", args=[users[1].pk])).status_code == 204
+    assert not User.objects.filter(pk=users[1].pk).exists()
+    assert client.get(reverse("users-admin-list"), {"limit": 0}).status_code == 422

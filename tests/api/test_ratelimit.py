@@ -1,0 +1,103 @@
+"""Rate limiting: exact limits shared across processes through Redis, and the per-process
+fallback while Redis is down."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+import redis
+from django.urls import reverse
+
+from accounts.services.tokens import token_pair_create
+from tests.servers import RedisServer, api_server
+
+
+def get(url: str, token: str) -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        json.loads(error.read())  # every error is a JSON body
+        return error.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_limit_is_exact_across_two_server_processes(user):
+    token = token_pair_create(user=user)["access"]
+    env = {"RATELIMIT_PROFILE_GET": "5/60"}
+    with api_server(env=env) as first, api_server(env=env) as second:
+        codes = [get(f"{base}/api/v1/users/me", token) for base in [first, second] * 3]
+    assert codes == [200, 200, 200, 200, 200, 429]
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings):
+    server = RedisServer(tmp_path)
+    server.start()
+    caches = {**settings.CACHES}
+    caches["ratelimit"] = {**caches["ratelimit"], "LOCATION": server.url}
+    settings.CACHES = caches
+    settings.RATELIMIT_REDIS_RETRY_SECONDS = 0
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db
+def test_redis_down_falls_back_to_process_memory_and_recovers(api, user, settings, private_redis):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "3/60"}
+    key = f"ratelimit:profile_get:{user.pk}"
+    client = redis.Redis.from_url(private_redis.url)
+    assert api.get(reverse("users-me")).status_code == 200
+    assert client.get(key) == b"1"
+    assert 0 < client.ttl(key) <= 60
+
+    private_redis.stop()
+    codes = [api.get(reverse("users-me")).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]  # never a 500, never "everything blocked"
+    health = api.get(reverse("health")).json()
+    assert health["status"] == "degraded"
+    assert health["checks"]["redis"] == {"status": "unavailable"}
+
+    private_redis.start()
+    assert api.get(reverse("users-me")).status_code == 200  # shared counting resumed
+    assert redis.Redis.from_url(private_redis.url).get(key) == b"1"
+
+
+@pytest.mark.django_db
+def test_redis_disabled_counts_per_process(api, settings):
+    settings.REDIS_ENABLED = False
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "2/60"}
+    codes = [api.get(reverse("users-me")).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_ratelimit_switch_off(api, settings):
+    settings.RATELIMIT_ENABLE = False
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "1/60"}
+    responses = [api.get(reverse("users-me")) for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert "X-RateLimit-Limit" not in responses[0]
+
+
+def test_unauthenticated_requests_are_not_counted(anon, api, settings, user):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "1/60"}
+    for _ in range(3):
+        assert anon.get(reverse("users-me")).status_code == 401
+    assert api.get(reverse("users-me")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_429_body_and_headers(api, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "1/60"}
+    assert api.get(reverse("users-me")).status_code == 200
+    response = api.get(reverse("users-me"))
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "rate_limited"
+    assert body["detail"].startswith("Rate limit exceeded. Try again in ")
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response["X-RateLimit-Limit"] == "1"
+    assert response["X-RateLimit-Remaining"] == "0"

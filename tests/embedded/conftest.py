@@ -1,0 +1,56 @@
+"""Embedded servers for the shim tests: one with every shim, and one without each shim."""
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from pymongo import MongoClient
+
+from autoauthor.embedded_mongo import SHIMS, EmbeddedMongo
+
+
+def connect(server: EmbeddedMongo) -> MongoClient:
+    """A pymongo client for ``server`` that fails fast when the server is not there."""
+    return MongoClient(server.uri, serverSelectionTimeoutMS=10_000, socketTimeoutMS=60_000)
+
+
+@pytest.fixture(scope="module")
+def memory_servers() -> Iterator[dict[str | None, EmbeddedMongo]]:
+    """Memory-engine servers keyed by the one shim they run without (None: every shim).
+
+    Started in parallel: each child spends about two seconds importing mongoeco.
+    """
+    servers: dict[str | None, EmbeddedMongo] = {None: EmbeddedMongo()}
+    servers.update({shim: EmbeddedMongo(disabled_shims=[shim]) for shim in SHIMS})
+    try:
+        with ThreadPoolExecutor(len(servers)) as pool:
+            for future in [pool.submit(server.start) for server in servers.values()]:
+                future.result()
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def client(memory_servers: dict[str | None, EmbeddedMongo]) -> Iterator[MongoClient]:
+    """Client of the server with every shim applied."""
+    with connect(memory_servers[None]) as mongo_client:
+        yield mongo_client
+
+
+@pytest.fixture(scope="module")
+def client_without(
+    memory_servers: dict[str | None, EmbeddedMongo],
+) -> Iterator[Callable[[str], MongoClient]]:
+    """``client_without("buildinfo")``: client of the server started without that shim."""
+    clients: dict[str, MongoClient] = {}
+
+    def get(shim: str) -> MongoClient:
+        if shim not in clients:
+            clients[shim] = connect(memory_servers[shim])
+        return clients[shim]
+
+    yield get
+    for mongo_client in clients.values():
+        mongo_client.close()
