@@ -24,3 +24,6 @@ schema:
 
 clean:
 	rm -rf var/static var/openapi.yaml
+
+bench:
+	@UV=$$(bin/bootstrap | tail -1) && $$UV run --frozen python bench/run.py $(BENCH_ARGS)

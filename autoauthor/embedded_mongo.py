@@ -36,15 +36,15 @@ SHIMS: tuple[str, ...] = ("buildinfo", "not_expression", "nested_projection", "i
 
 READY_PREFIX = "READY "
 
-# Shims whose behaviour is switched on in this process. The wire hook serves two shims and
-# checks this set on every request.
+# Shims switched on in this process. The wire hook serves two shims and checks this set on
+# every request; _installed records which monkeypatches are already in place.
 _active: set[str] = set()
-_installed: set[str] = set()
+_installed: set[Callable[[], None]] = set()
 _install_lock = threading.Lock()
 
 
 # --------------------------------------------------------------------------------------------
-# Shim 1 and 3: rewrite the command body before mongoeco parses it
+# Shims 1 and 3: rewrite the command body before mongoeco parses it
 # --------------------------------------------------------------------------------------------
 
 # Stages whose specification is a projection: MongoDB reads a nested object of field names

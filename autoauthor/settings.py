@@ -106,6 +106,7 @@ TEMPLATES = [
 # MONGODB_URI unset means "use the embedded server": `make run` and the test suite start it and
 # pass its address down in MONGODB_URI; a bare `manage.py` expects it on EMBEDDED_MONGO_PORT.
 EMBEDDED_MONGO_PORT = env_int("EMBEDDED_MONGO_PORT", 27017)
+EMBEDDED_MONGO_PATH = env("EMBEDDED_MONGO_PATH", str(BASE_DIR / "var" / "mongo.sqlite"))
 MONGODB_URI = env("MONGODB_URI") or (
     f"mongodb://127.0.0.1:{EMBEDDED_MONGO_PORT}/?directConnection=true"
 )
@@ -253,7 +254,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several endpoints have a `status` choice field; name the chapter statuses explicitly.
+    "ENUM_NAME_OVERRIDES": {"ChapterStatusEnum": "books.models.ChapterStatus"},
 }
+
+# Chapter-question enums (questions app): explicit names for choice sets shared by several fields.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "QuestionTypeEnum": "questions.models.QuestionType",
+        "QuestionDifficultyEnum": "questions.models.QuestionDifficulty",
+        "QuestionResponseStatusEnum": "questions.models.ResponseStatus",
+        "QuestionAnswerStatusEnum": "questions.selectors.LIST_STATUSES",
+        "QuestionProgressStatusEnum": "questions.selectors.PROGRESS_STATUSES",
+    }
+)
 
 # --- CORS and security headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list(

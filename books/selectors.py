@@ -67,6 +67,55 @@ def book_audit_log(*, book):
     return AuditLog.objects.filter(target_id=str(book.pk)).order_by("-timestamp", "-id")
 
 
+def book_summary(*, book) -> dict:
+    """{summary ("" when none), summary_history} of a book loaded with those fields."""
+    return {"summary": book.summary or "", "summary_history": list(book.summary_history or [])}
+
+
+def book_question_responses(*, book) -> dict:
+    """The stored book-level answers: `{"responses": [], "status": "not_provided"}` (exactly
+    these keys) when there are none, else {responses, answered_at, status}."""
+    stored = book.question_responses
+    if not stored:
+        return {"responses": [], "status": "not_provided"}
+    return {
+        "responses": stored.get("responses") or [],
+        "answered_at": stored.get("answered_at"),
+        "status": stored.get("status") or "not_provided",
+    }
+
+
+def book_toc_readiness(*, book) -> dict:
+    """Whether the summary is ready for TOC generation. With a stored `summary_analysis` (written
+    by the analyze-summary endpoint) its values are returned, with the reference's defaults for
+    missing keys; without one, a basic answer: not ready, and `meets_minimum_requirements` =
+    at least 30 words and 150 characters."""
+    summary = book.summary or ""
+    words, chars = len(summary.split()), len(summary)
+    analysis = book.summary_analysis
+    if analysis:
+        return {
+            "is_ready_for_toc": bool(analysis.get("is_ready_for_toc", False)),
+            "confidence_score": float(analysis.get("confidence_score") or 0.0),
+            "analysis": analysis.get("analysis") or "Analysis not available",
+            "suggestions": list(analysis.get("suggestions") or []),
+            "word_count": int(analysis.get("word_count", words)),
+            "character_count": int(analysis.get("character_count", chars)),
+            "meets_minimum_requirements": bool(
+                analysis.get("meets_minimum_requirements", False)
+            ),
+        }
+    return {
+        "is_ready_for_toc": False,
+        "confidence_score": 0.0,
+        "analysis": "Summary analysis not yet completed. Please run analysis first.",
+        "suggestions": ["Run summary analysis to get readiness assessment"],
+        "word_count": words,
+        "character_count": chars,
+        "meets_minimum_requirements": words >= 30 and chars >= 150,
+    }
+
+
 # --- Table of contents and chapters -------------------------------------------------------------
 # `Book.toc` holds the structure; each chapter's `Chapter` document holds what changes while an
 # author writes. Readers merge the two: one query fetches every Chapter document of the book, so a
@@ -236,7 +285,12 @@ def toc_get(*, book) -> dict:
     if not stored:
         return {
             "book_id": str(book.pk),
-            "toc": {"chapters": [], "total_chapters": 0, "estimated_pages": 0, "structure_notes": ""},
+            "toc": {
+                "chapters": [],
+                "total_chapters": 0,
+                "estimated_pages": 0,
+                "structure_notes": "",
+            },
             "status": "not_generated",
             "version": book.toc_version,
             "generated_at": None,
@@ -306,7 +360,9 @@ def chapter_analytics(*, book, chapter_id: str, days: int) -> list[dict]:
 
     since = timezone.now() - timedelta(days=days)
     rows = (
-        ChapterAccessLog.objects.filter(book_id=book.pk, chapter_id=chapter_id, timestamp__gte=since)
+        ChapterAccessLog.objects.filter(
+            book_id=book.pk, chapter_id=chapter_id, timestamp__gte=since
+        )
         .values("access_type")
         .annotate(count=Count("id"), last_access=Max("timestamp"))
         .order_by()
@@ -321,3 +377,85 @@ def chapter_analytics(*, book, chapter_id: str, days: int) -> list[dict]:
     ]
     out.sort(key=lambda item: (-item["count"], item["_id"]["access_type"]))
     return out
+
+
+def chapter_content_metadata(chapter: dict) -> dict:
+    """The `metadata` block of the content endpoints for a merged chapter: reading time from the
+    stored word count, or from the content's words when nothing is stored yet."""
+    words = chapter.get("word_count") or len((chapter.get("content") or "").split())
+    subchapters = chapter.get("subchapters") or []
+    return {
+        "status": chapter.get("status") or "draft",
+        "word_count": chapter.get("word_count") or 0,
+        "estimated_reading_time": reading_time(words),
+        "last_modified": chapter.get("last_modified"),
+        "is_active_tab": bool(chapter.get("is_active_tab")),
+        "has_subchapters": bool(subchapters),
+        "subchapter_count": len(subchapters),
+    }
+
+
+def chapters_content_batch(*, book, chapter_ids, include_metadata: bool = True) -> dict:
+    """{chapter_id: {id, title, content, version, metadata?}} for the requested chapters the TOC
+    lists (others are skipped), in request order. One MongoDB query."""
+    nodes = {}
+    for cid in chapter_ids:
+        found = toc_node_find(book.toc, cid)
+        if found is not None and cid not in nodes:
+            nodes[cid] = found
+    docs = chapter_documents(book=book, chapter_ids=list(nodes)) if nodes else {}
+    out = {}
+    for cid, (node, level, parent_id) in nodes.items():
+        merged = _merge_node(node, level, parent_id, docs, include_content=True)
+        item = {
+            "id": cid,
+            "title": merged.get("title") or "",
+            "content": merged.get("content") or "",
+            "version": merged["content_version"],
+        }
+        if include_metadata:
+            metadata = chapter_content_metadata(merged)
+            metadata.pop("has_subchapters")
+            metadata.pop("subchapter_count")
+            item["metadata"] = metadata
+        out[cid] = item
+    return out
+
+
+def chapters_metadata(*, book, user) -> dict:
+    """The body of GET chapters/metadata (without book_id): every chapter flattened in pre-order
+    with its status, word count, reading time, level and parent; per-status counts (all four
+    statuses always present); the chapter the user last viewed or edited. Two MongoDB queries
+    (Chapter documents without content, the latest access log) whatever the number of chapters."""
+    flat = chapters_flat(book=book, include_content=False)
+    stats = {"draft": 0, "in-progress": 0, "completed": 0, "published": 0}
+    chapters = []
+    for chapter in flat:
+        words = chapter["word_count"] or 0
+        if chapter["status"] in stats:
+            stats[chapter["status"]] += 1
+        chapters.append(
+            {
+                "id": chapter.get("id"),
+                "title": chapter.get("title") or "",
+                "status": chapter["status"],
+                "word_count": words,
+                "last_modified": chapter["last_modified"],
+                "estimated_reading_time": reading_time(words),
+                "order": chapter.get("order") or 0,
+                "level": chapter["level"],
+                "has_content": words > 0,
+                "description": chapter.get("description") or "",
+                "parent_id": chapter["parent_id"],
+            }
+        )
+    ids = [chapter["id"] for chapter in chapters if chapter["id"]]
+    return {
+        "chapters": chapters,
+        "total_chapters": len(chapters),
+        "completion_stats": stats,
+        "last_active_chapter": chapter_last_active(book=book, user=user, chapter_ids=ids)
+        if ids
+        else None,
+        "version": book.toc_version,
+    }

@@ -42,6 +42,13 @@ class ResponseStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+def now_ms():
+    """The current time at MongoDB's millisecond precision, so what a write returns equals what
+    a later read returns."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def default_question_metadata() -> dict:
     return {"suggested_response_length": "200-300 words", "help_text": None, "examples": None}
 

@@ -20,7 +20,7 @@ def pytest_configure(config):
         uri = os.environ["MONGODB_URI"]
     else:
         _embedded = EmbeddedMongo(engine="memory")
-        uri = _embedded.start()
+        uri = _embedded.start(timeout=120)
         os.environ["MONGODB_URI"] = uri  # for servers the tests start as subprocesses
     # Django opens connections lazily, so pointing the settings at the server here is in time.
     settings.DATABASES["default"]["HOST"] = uri

@@ -132,7 +132,9 @@ def _classify(exc: Exception, correlation_id: str) -> tuple[AIError, float | Non
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code >= 500 or exc.status_code in (408, 409):
             upstream = _retry_after(exc)
-            return AIServiceUnavailable(retry_after=upstream, correlation_id=correlation_id), upstream
+            return AIServiceUnavailable(
+                retry_after=upstream, correlation_id=correlation_id
+            ), upstream
         return AIInvalidRequest(correlation_id=correlation_id), None
     # Anything else the client raises (an undecodable body, a proxy answering HTML...).
     return AIInvalidResponse(correlation_id=correlation_id), None
@@ -160,7 +162,7 @@ def chat_completion(
                 temperature=temperature,
                 max_tokens=max_tokens,
             )
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, ValueError) as exc:  # ValueError: an undecodable body
             error, upstream_wait = _classify(exc, correlation_id)
             delay = backoff_delay(attempt)
             last = attempt == attempts - 1
@@ -174,7 +176,8 @@ def chat_completion(
                 correlation_id,
                 exc,
             )
-            if not error.retryable or last or too_long:
+            transient = isinstance(error, AIRateLimit | AINetworkError | AIServiceUnavailable)
+            if not (transient and error.retryable) or last or too_long:
                 if error.retryable:
                     # Upstream's Retry-After when it sent one, else our own next backoff delay.
                     error.set_retry_after(upstream_wait if upstream_wait is not None else delay)

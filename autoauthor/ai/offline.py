@@ -5,9 +5,17 @@ pretends to be a language model: every result says `"provider": "offline"`.
 """
 
 import re
+
 from autoauthor.ai import parsing
 from autoauthor.ai.prompts import QUESTION_TYPES, WRITING_STYLES
-from autoauthor.ai.text import key_phrases, sentences, shorten, strip_html, title_case
+from autoauthor.ai.text import (
+    clauses,
+    key_phrases,
+    sentences,
+    shorten,
+    strip_html,
+    title_case,
+)
 
 PROVIDER = "offline"
 MODEL = "offline-heuristic-v1"
@@ -59,7 +67,7 @@ def analyze_summary(*, summary: str, title: str, genre: str, target_audience: st
     topics = ", ".join(phrases) if phrases else "no distinct topics yet"
     verdict = "is ready for a table of contents" if ready else "needs more detail first"
     analysis = (
-        f"Offline heuristic review of the summary of \"{title or 'Untitled'}\": "
+        f'Offline heuristic review of the summary of "{title or "Untitled"}": '
         f"{metrics['word_count']} words in {sentence_count} sentence(s); main topics detected: "
         f"{topics}. The summary {verdict}."
     )
@@ -75,10 +83,9 @@ def analyze_summary(*, summary: str, title: str, genre: str, target_audience: st
 
 _CLARIFYING_TEMPLATES = (
     'Who exactly is "{title}" written for, and what do {audience} already know about {t0}?',
-    'What is the most important problem "{title}" solves, and why does {t0} matter for it?',
+    'What is the most important problem about {t0} that "{title}" solves for its readers?',
     'Which real examples, stories or case studies about {t1} will you use in "{title}"?',
-    'In what order should "{title}" introduce {t0} and {t1}: what must readers understand '
-    "first?",
+    'In what order should "{title}" introduce {t0} and {t1}: what must readers understand first?',
     'What should readers be able to do after finishing "{title}" that they cannot do today?',
     'How deep should "{title}" go into {t2}: a short overview or step-by-step detail?',
     'Which common mistakes or misconceptions about {t1} should "{title}" correct?',
@@ -98,21 +105,25 @@ def clarifying_questions(
         "t2": _topic(phrases, 2, "the core concepts"),
     }
     questions = [
-        _CLARIFYING_TEMPLATES[i % len(_CLARIFYING_TEMPLATES)].format(**values)
-        for i in range(count)
+        _CLARIFYING_TEMPLATES[i % len(_CLARIFYING_TEMPLATES)].format(**values) for i in range(count)
     ]
     return {"questions": questions, "provider": PROVIDER}
 
 
 def _chapter_from(source: str, *, exclude: set[str], used: set[str]) -> dict | None:
-    phrases = [p for p in key_phrases(source, 4, exclude=exclude) if p.lower() not in used]
+    phrases = [p for p in key_phrases(source, 6, exclude=exclude) if p.lower() not in used]
     if not phrases:
         return None
     used.add(phrases[0].lower())
     subchapters = [
-        {"title": title_case(phrase), "description": f"How {phrase.lower()} fits into the chapter."}
-        for phrase in phrases[1:4]
-    ]
+        {
+            "title": title_case(phrase),
+            "description": f"{phrase[:1].upper()}{phrase[1:]} and its role in "
+            f"{phrases[0].lower()}.",
+        }
+        for phrase in phrases[1:]
+        if " " in phrase or not re.search(r"(ed|ly)$", phrase.lower())
+    ][:3]
     return {
         "title": title_case(phrases[0]),
         "description": shorten(source, 300),
@@ -126,18 +137,21 @@ def generate_toc(
     exclude = set((title or "").split())
     used: set[str] = set()
     summary_sentences = sentences(summary)
+    # A short summary is split into clauses so that each listed topic can become a chapter.
+    units = summary_sentences if len(summary_sentences) >= 5 else clauses(summary)
     answers = [str(item.get("answer", "")).strip() for item in responses]
     answers = [answer for answer in answers if answer]
-    overall = key_phrases(summary, 1, exclude=exclude)
-    main_topic = overall[0] if overall else (title or "the subject")
+    first = key_phrases(units[0] if units else summary, 1, by_position=True)
+    main_topic = first[0] if first else (title or "the subject")
+    used.add(main_topic.lower())
     chapters: list[dict] = [
         {
-            "title": f"Introduction: Why {title_case(main_topic)} Matters",
+            "title": f"Introduction: Understanding {title_case(main_topic)}",
             "description": shorten(summary_sentences[0] if summary_sentences else summary, 300),
             "subchapters": [],
         }
     ]
-    for source in summary_sentences[1:] + answers:
+    for source in units[1:] + answers:
         if len(chapters) >= 11:
             break
         chapter = _chapter_from(source, exclude=exclude, used=used)
@@ -170,7 +184,7 @@ _CHAPTER_TEMPLATES: dict[str, tuple[str, ...]] = {
     "character": (
         'Who are the key people in "{chapter}", and what does each of them want?',
         'How does the main person in "{chapter}" change by the end of the chapter?',
-        'What motivates the people involved in {topic}, and how can you show it?',
+        "What motivates the people involved in {topic}, and how can you show it?",
         'Which conflict or tension between people drives "{chapter}"?',
         'How do the relationships around {topic} develop during "{chapter}"?',
     ),
@@ -183,24 +197,24 @@ _CHAPTER_TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "setting": (
         'Where and when does "{chapter}" take place, and how will you describe it?',
-        'What atmosphere or mood should readers feel while reading about {topic}?',
-        'Which sensory or concrete details would make {topic} vivid for readers?',
+        "What atmosphere or mood should readers feel while reading about {topic}?",
+        "Which sensory or concrete details would make {topic} vivid for readers?",
         'How does the context of "{chapter}" shape what happens in it?',
         'Does the setting or context change during "{chapter}", and why?',
     ),
     "theme": (
         'What is the central message of "{chapter}" for {audience}?',
-        'Which image, symbol or recurring idea could represent {topic}?',
+        "Which image, symbol or recurring idea could represent {topic}?",
         'How does "{chapter}" contribute to the overall meaning of "{book}"?',
         'What dilemma or hard choice about {topic} does "{chapter}" raise?',
         'How might different readers interpret what "{chapter}" says about {topic}?',
     ),
     "research": (
         'What research will make "{chapter}" accurate and credible?',
-        'Which facts or figures about {topic} should you verify before publishing?',
-        'What historical, cultural or scientific background does {topic} need?',
+        "Which facts or figures about {topic} should you verify before publishing?",
+        "What historical, cultural or scientific background does {topic} need?",
         'Which specialised terms in "{chapter}" need a definition for {audience}?',
-        'Which experts or sources could you consult about {topic}?',
+        "Which experts or sources could you consult about {topic}?",
     ),
 }
 _HELP_TEXT = {
@@ -330,10 +344,7 @@ _CONTRACTIONS = {
     "you will": "you'll",
     "let us": "let's",
 }
-_EXPANSIONS = {
-    short: re.sub(r"^i ", "I ", long) for long, short in _CONTRACTIONS.items()
-}
-_INFORMAL = {"a lot of": "many", "lots of": "many", "kind of": "somewhat", "sort of": "somewhat"}
+_EXPANSIONS = {short: re.sub(r"^i ", "I ", long) for long, short in _CONTRACTIONS.items()}
 
 
 def _match_case(source: str, replacement: str) -> str:
@@ -349,7 +360,9 @@ def _replace_all(text: str, table: dict[str, str]) -> str:
     for phrase in sorted(table, key=len, reverse=True):
         text = re.sub(
             pattern_for(phrase),
-            lambda m, rep=table[phrase]: rep if rep.startswith("I") else _match_case(m.group(0), rep),
+            lambda m, rep=table[phrase]: (
+                rep if rep.startswith("I") else _match_case(m.group(0), rep)
+            ),
             text,
             flags=re.IGNORECASE,
         )
@@ -360,13 +373,13 @@ def _restyle(text: str, style: str) -> str:
     if style == "conversational":
         return _replace_all(text, _CONTRACTIONS)
     if style in ("professional", "academic", "technical"):
-        return _replace_all(_replace_all(text, _EXPANSIONS), _INFORMAL)
+        return _replace_all(text, _EXPANSIONS)
     return text
 
 
 def transform_style(*, content: str, target_style: str) -> dict:
     """Mechanical, fact-preserving rewrites: conversational contracts ("do not" → "don't");
-    professional, academic and technical expand contractions and replace informal phrases;
+    professional, academic and technical expand them ("it's" → "it is");
     creative leaves the text as written (a rule cannot add imagery without inventing)."""
     label = WRITING_STYLES[target_style][0]
     return {

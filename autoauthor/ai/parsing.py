@@ -10,10 +10,17 @@ from typing import Any
 
 from autoauthor.ai.errors import AIInvalidResponse
 
-MAX_TOC_CHAPTERS = 30
-MAX_SUBCHAPTERS = 20
+# Bounds that keep a generated TOC inside what the TOC service accepts (at most 200 chapters and
+# subchapters together, titles up to 300 characters, ids of `A-Za-z0-9_.:-` up to 64 characters
+# that are not route words): an AI answer must never fail that validation.
+MAX_TOC_CHAPTERS = 25
+MAX_SUBCHAPTERS = 6
 TITLE_LIMIT = 200
 DESCRIPTION_LIMIT = 1000
+_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_RESERVED_IDS = frozenset(
+    {"metadata", "tab-state", "bulk-status", "batch-content", "batch_request"}
+)
 
 
 def word_count(text: str) -> int:
@@ -135,8 +142,8 @@ def normalize_toc(data: dict) -> dict:
     seen: set[str] = set()
 
     def unique_id(value: Any, fallback: str) -> str:
-        candidate = _clean(value, 64) if value is not None else ""
-        if not candidate or candidate in seen:
+        candidate = value.strip() if isinstance(value, str) else ""
+        if not _ID_RE.match(candidate) or candidate in _RESERVED_IDS or candidate in seen:
             candidate = fallback
         suffix = 2
         base = candidate
@@ -190,9 +197,7 @@ def normalize_toc(data: dict) -> dict:
 def parse_toc(text: str) -> dict:
     data = _toc_from_json(text) or _toc_from_text(text)
     if data is None:
-        raise AIInvalidResponse(
-            "The AI returned an unusable table of contents. Please try again."
-        )
+        raise AIInvalidResponse("The AI returned an unusable table of contents. Please try again.")
     return normalize_toc(data)
 
 

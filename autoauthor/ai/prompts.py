@@ -62,7 +62,8 @@ def _qa_lines(responses: list[dict], *, question_label: str, answer_label: str) 
 
 
 def summary_analysis(*, summary: str, title: str, genre: str, target_audience: str) -> Prompt:
-    user = f"""Analyze this book summary and decide whether it is detailed enough to generate a table of contents.
+    user = f"""Analyze this book summary and decide whether it is detailed enough to generate a
+table of contents.
 
 {_context_lines(title=title, genre=genre, target_audience=target_audience)}
 
@@ -95,7 +96,8 @@ SUGGESTIONS: specific improvements, separated by periods"""
 def clarifying_questions(
     *, summary: str, title: str, genre: str, target_audience: str, count: int
 ) -> Prompt:
-    user = f"""Generate exactly {count} clarifying questions that will help structure the table of contents of this book.
+    user = f"""Generate exactly {count} clarifying questions that will help structure the table of
+contents of this book.
 
 {_context_lines(title=title, genre=genre, target_audience=target_audience)}
 
@@ -109,7 +111,8 @@ The questions should clarify:
 - practical applications, examples or case studies
 - how deep the coverage should go
 
-Answer with a numbered list of {count} questions, one per line, each specific to this book and focused on its structure."""
+Answer with a numbered list of {count} questions, one per line, each specific to this book and
+focused on its structure."""
     return Prompt(
         system=(
             "You are an expert book editor who asks authors precise clarifying questions before "
@@ -144,7 +147,8 @@ Requirements:
 
 Answer with JSON only, in this shape:
 {{"chapters": [{{"id": "ch1", "title": "...", "description": "...", "level": 1, "order": 1,
-  "subchapters": [{{"id": "ch1-1", "title": "...", "description": "...", "level": 2, "order": 1}}]}}],
+  "subchapters": [{{"id": "ch1-1", "title": "...", "description": "...", "level": 2,
+  "order": 1}}]}}],
  "total_chapters": 8, "estimated_pages": 200, "structure_notes": "..."}}"""
     return Prompt(
         system=(
@@ -246,7 +250,7 @@ def chapter_draft(
     style_sentence = writing_style or "engaging, clear, and appropriate for the target audience"
     user = f"""Write a draft of the chapter "{chapter_title}".
 
-Chapter Description: {chapter_description or 'Not provided'}
+Chapter Description: {chapter_description or "Not provided"}
 
 {_context_lines(title=book_title, genre=genre, target_audience=target_audience)}
 {style_line}Target Length: Approximately {target_length} words

@@ -13,9 +13,17 @@ STOPWORDS = frozenset(
     she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up upon us use used using very via want was way we
     well were what when where which while who whom why will with within without would you your
-    yours yourself yourselves book books chapter chapters reader readers write writing written
+    yours yourself yourselves book books chapter chapters reader readers write writes written
     help helps learn learning guide explore explores show shows get gets new first thing things
-    people everything something anything time times year years part parts""".split()
+    people everything something anything year years one two three four five six seven
+    eight nine ten part parts across along among
+    around behind beyond despite toward towards whether yet least even still already almost
+    either neither per since though although unless explain explains explained cover covers
+    covered include includes including describe describes teach teaches discuss discusses walk
+    walks take takes give gives provide provides offer offers become becomes keep keeps go goes
+    struggle struggles find finds know knows understand understands start starts try tries
+    turn turns see sees look looks feel feels think thinks come comes bring brings lead leads
+    leading stay stays work works matter matters tell tells ask asks""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
 _TAG = re.compile(r"<[^>]+>")
@@ -32,9 +40,23 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in parts if len(part.strip()) > 3]
 
 
-def key_phrases(text: str, limit: int = 5, exclude: set[str] | None = None) -> list[str]:
+def clauses(text: str) -> list[str]:
+    """Sentences, further split at colons, semicolons, dashes and commas."""
+    out = []
+    for sentence in sentences(text):
+        for part in re.split(r"\s*[:;,]\s+|\s+[-–—]\s+", sentence):
+            part = re.sub(r"^(and|or|but)\s+", "", part.strip(), flags=re.IGNORECASE)
+            if len(part.split()) >= 2:
+                out.append(part)
+    return out
+
+
+def key_phrases(
+    text: str, limit: int = 5, exclude: set[str] | None = None, *, by_position: bool = False
+) -> list[str]:
     """Runs of up to three content words (RAKE-like), best first: a phrase scores the summed
-    frequency of its words; ties keep the order of first appearance."""
+    frequency of its words; ties keep the order of first appearance. `by_position` orders them
+    by first appearance instead."""
     exclude = {word.lower() for word in (exclude or set())}
     tokens = re.findall(r"[A-Za-z][A-Za-z0-9'’\-]*|[^\sA-Za-z]", text or "")
     runs: list[list[str]] = [[]]
@@ -50,6 +72,9 @@ def key_phrases(text: str, limit: int = 5, exclude: set[str] | None = None) -> l
             runs[-1].append(token.strip("'’-"))
         else:
             runs.append([token.strip("'’-")] if content else [])
+    for run in runs:  # "teams aligned" -> "teams": trailing participles/adverbs are not topics
+        while len(run) > 1 and re.search(r"(ed|ly)$", run[-1].lower()):
+            run.pop()
     freq = Counter(word.lower() for run in runs for word in run)
     scored: dict[str, tuple[float, int]] = {}
     for position, run in enumerate(runs):
@@ -60,7 +85,10 @@ def key_phrases(text: str, limit: int = 5, exclude: set[str] | None = None) -> l
         if key not in scored:
             score = sum(freq[word.lower()] for word in run) + 0.5 * (len(run) - 1)
             scored[key] = (score, position)
-    ordered = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
+    ordered = sorted(
+        scored.items(),
+        key=lambda item: item[1][1] if by_position else (-item[1][0], item[1][1]),
+    )
     phrases: list[str] = []
     for key, _ in ordered:
         if any(key in chosen.lower() or chosen.lower() in key for chosen in phrases):

@@ -83,6 +83,8 @@ def error_body(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.wait)
+    elif isinstance(exc, DomainError) and getattr(exc, "retry_after", None) is not None:
+        headers["Retry-After"] = str(exc.retry_after)  # AI errors (autoauthor.ai.errors)
     if isinstance(exc, DomainError):
         body = {"detail": exc.detail, "code": exc.code, **exc.extra}
         if getattr(exc, "errors", None):

@@ -11,7 +11,8 @@ Mapping:
 - p, div, section, blockquote, pre, table rows ... become paragraphs (blockquote -> kind "quote",
   pre -> kind "code" with its whitespace kept); br is a line break inside a paragraph.
 - ul/ol/li become (nested) lists.
-- b/strong, i/em, code/kbd/samp and a[href] become run formatting; other inline tags keep their text.
+- b/strong, i/em, code/kbd/samp and a[href] become run formatting; other inline tags keep
+  their text.
 - Images are dropped; their alt text is kept as an italic "[Image: alt]" run (an image without alt
   text leaves nothing). script, style, head, template, svg, iframe, object and noscript are skipped.
 """
@@ -23,6 +24,15 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 _SPACES = re.compile(r"\s+")
+# Characters XML 1.0 forbids (python-docx and lxml refuse them): C0 controls but tab/LF/CR,
+# surrogates, U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str | None) -> str:
+    """`text` without characters that cannot appear in XML (for titles and content alike)."""
+    return _XML_ILLEGAL.sub("", text or "")
+
 
 _SKIP = frozenset(
     {"script", "style", "head", "title", "template", "svg", "iframe", "object", "noscript", "math"}
@@ -228,7 +238,7 @@ class _Converter(HTMLParser):
         elif tag == "br":
             self._target().append(Run(_LINE_BREAK))
         elif tag == "img":
-            alt = _SPACES.sub(" ", attrs.get("alt") or "").strip()
+            alt = _SPACES.sub(" ", clean_text(attrs.get("alt"))).strip()
             if alt:
                 self._add(Run(f"[Image: {alt}]", italic=True, image=True))
         elif tag in _BOLD:
@@ -239,7 +249,9 @@ class _Converter(HTMLParser):
             self._code += 1
         elif tag == "a":
             href = (attrs.get("href") or "").strip()
-            self._links.append(href if href.startswith(("http://", "https://", "mailto:")) else None)
+            self._links.append(
+                href if href.startswith(("http://", "https://", "mailto:")) else None
+            )
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -298,6 +310,7 @@ class _Converter(HTMLParser):
     def handle_data(self, data):
         if self._skip or not data:
             return
+        data = clean_text(data)
         text = data if self._pre else _SPACES.sub(" ", data)
         if not self._pre:
             target = self._target()

@@ -208,10 +208,12 @@ def document_from_memory(
                 heading_only=not blocks and not include_empty,
             )
 
-    return ExportDocument(title=title, outline=outline, chapters=_Reiterable(generate), **front_matter)
+    return ExportDocument(
+        title=title, outline=outline, chapters=Reiterable(generate), **front_matter
+    )
 
 
-class _Reiterable:
+class Reiterable:
     """An iterable that calls `factory()` for each iteration (a fresh generator every time)."""
 
     def __init__(self, factory: Callable[[], Iterator[ExportChapter]]):

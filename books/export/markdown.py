@@ -14,7 +14,7 @@ from books.export.blocks import Block, Heading, ListBlock, Paragraph, Run
 from books.export.document import CONTENTS_TITLE, NO_CONTENT, ExportDocument
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)])", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)([#>]|[+\-=|](?=\s|$)|\d+[.)](?=\s|$))", re.MULTILINE)
 
 
 def _escape_line_start(match: re.Match) -> str:

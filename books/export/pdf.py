@@ -37,7 +37,11 @@ PAGE_SIZES = {"letter": letter, "A4": A4}
 MARGIN = 72
 _BUFFER = 64  # flowables kept ahead of the layout engine
 
-_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
+_FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts",
+)
 _fonts: tuple[str, str] | None = None
 
 

@@ -23,6 +23,7 @@ import warnings
 from datetime import timedelta
 from urllib.parse import unquote, urlparse
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, models
@@ -150,10 +151,12 @@ def _book_children_delete(*, book_pk) -> dict[str, int]:
         model = relation.related_model
         queryset = model._base_manager.filter(**{relation.field.attname: book_pk})
         if _raw_deletable(model):
-            deleted = queryset._raw_delete(queryset.db)
+            per_model = {model._meta.label: queryset._raw_delete(queryset.db)}
         else:
-            deleted, _ = queryset.delete()
-        counts[model._meta.db_table] = counts.get(model._meta.db_table, 0) + deleted
+            _, per_model = queryset.delete()
+        for label, deleted in per_model.items():
+            table = apps.get_model(label)._meta.db_table
+            counts[table] = counts.get(table, 0) + deleted
     return counts
 
 
@@ -177,11 +180,12 @@ def book_delete(*, book: Book) -> dict[str, int]:
         )
         if current is None:
             return {}  # another run finished it
-        counts = _book_children_delete(book_pk=current.pk)
+        book_pk = current.pk  # Model.delete() resets the instance's pk
+        counts = _book_children_delete(book_pk=book_pk)
         current.delete()
     counts[Book._meta.db_table] = 1
     for url in (current.cover_image_url, current.cover_thumbnail_url):
-        _cover_file_delete(book_pk=current.pk, url=url)
+        _cover_file_delete(book_pk=book_pk, url=url)
     return counts
 
 
@@ -281,6 +285,53 @@ def book_summary_update(*, book: Book, summary: str) -> Book:
 # --- Book-level question responses ----------------------------------------------------------------
 
 
+RESPONSES_MAX_ITEMS = 50
+RESPONSE_QUESTION_MAX_CHARS = 1000
+RESPONSE_ANSWER_MAX_CHARS = 10000
+
+
+def question_responses_validate(*, responses) -> list[dict]:
+    """The `responses` of a PUT as [{question, answer}] (extra keys dropped). Missing is an
+    empty list (as the reference). 400 with the reference's messages (0-based index) when it
+    is not a list, an item is not an object, lacks `question` or `answer`, or an answer is
+    blank; fixed quirks: a non-string question or answer is 400 (was a 500), and the list and
+    texts are bounded (50 items, questions 1000 and answers 10000 characters)."""
+    if responses is None:
+        return []
+    if not isinstance(responses, list):
+        raise Invalid("Responses must be provided as a list", code="invalid_responses")
+    if len(responses) > RESPONSES_MAX_ITEMS:
+        raise Invalid(
+            f"At most {RESPONSES_MAX_ITEMS} responses can be saved", code="invalid_responses"
+        )
+    cleaned = []
+    for index, item in enumerate(responses):
+        if not isinstance(item, dict):
+            raise Invalid(f"Response {index} must be an object", code="invalid_responses")
+        if "question" not in item or "answer" not in item:
+            raise Invalid(
+                f"Response {index} must contain 'question' and 'answer' fields",
+                code="invalid_responses",
+            )
+        question, answer = item["question"], item["answer"]
+        if not isinstance(question, str) or not isinstance(answer, str):
+            raise Invalid(
+                f"Response {index}: 'question' and 'answer' must be strings",
+                code="invalid_responses",
+            )
+        if not answer.strip():
+            raise Invalid(f"Answer for question {index} cannot be empty", code="empty_answer")
+        if len(question) > RESPONSE_QUESTION_MAX_CHARS or len(answer) > RESPONSE_ANSWER_MAX_CHARS:
+            raise Invalid(
+                f"Response {index} is too long (question at most "
+                f"{RESPONSE_QUESTION_MAX_CHARS}, answer at most {RESPONSE_ANSWER_MAX_CHARS} "
+                "characters)",
+                code="invalid_responses",
+            )
+        cleaned.append({"question": question, "answer": answer})
+    return cleaned
+
+
 def book_question_responses_update(*, book: Book, responses: list[dict]) -> dict:
     """Store the answers to the book's clarifying questions as
     {responses, answered_at, status: "completed"} and, when clarifying questions exist, mark
@@ -324,7 +375,7 @@ def book_question_responses_update(*, book: Book, responses: list[dict]) -> dict
     )
 
 
-# --- Cover image -----------------------------------------------------------------------------------
+# --- Cover image ---------------------------------------------------------------------------
 
 
 def _cover_validate(upload) -> None:

@@ -35,7 +35,7 @@ from books.services.toc import (
 logger = logging.getLogger("books.chapters")
 
 CONTENT_CONFLICT = "The chapter content has been modified elsewhere. Please reload and try again."
-CONTENT_SAVE_ATTEMPTS = 8
+CONTENT_SAVE_ATTEMPTS = 25
 MAX_TAB_COUNT = 20
 
 # §3.4: allowed status changes for bulk-status (a status may always be set to itself).
@@ -170,9 +170,7 @@ def chapter_create(
             node["subchapters"] = []
             toc["chapters"].append(node)
         else:
-            parent = next(
-                (n for n in toc_chapter_nodes(toc) if n.get("id") == parent_id), None
-            )
+            parent = next((n for n in toc_chapter_nodes(toc) if n.get("id") == parent_id), None)
             if parent is None:
                 raise Invalid("Parent chapter not found", code="parent_not_found")
             parent.setdefault("subchapters", []).append(node)

@@ -14,13 +14,11 @@ leaves both sets visible, never none; repeating the request finishes the swap.
 
 import re
 import uuid
-from dataclasses import dataclass, field
-
-from django.utils import timezone
+from dataclasses import dataclass
 
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import NotFound
-from questions.models import Question, QuestionDifficulty, QuestionResponse, QuestionType
+from questions.models import Question, QuestionDifficulty, QuestionResponse, QuestionType, now_ms
 from questions.services.templates import SUGGESTED_RESPONSE_LENGTH, template_questions
 
 MIN_COUNT = 3
@@ -36,12 +34,11 @@ TYPE_CYCLE = [str(kind) for kind in QuestionType]
 class GenerationResult:
     questions: list[Question]
     generation_id: str
-    provider: str
+    provider: str | None
     fallback_count: int = 0
     preserved_count: int | None = None
     new_count: int | None = None
     deleted_count: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -147,7 +144,7 @@ def _questions_insert(
 ) -> tuple[list[Question], str]:
     """Store the drafts with one insert (one MongoDB command: all share created_at and
     generated_at). Returns the questions and their generation id."""
-    now = timezone.now()
+    now = now_ms()
     generation_id = str(uuid.uuid4())
     questions = [
         Question(
@@ -183,14 +180,14 @@ def _chapter_document(*, book, chapter_id: str):
     return chapter_document_ensure(book=book, chapter_id=chapter_id)
 
 
-def _chapter_document_gone(*, chapter_document, questions: list[Question], chapter_id) -> None:
+def _chapter_document_gone(*, chapter_document, questions: list[Question]) -> None:
     """A chapter deleted while we were generating takes its questions with it: if its document
     vanished before our insert landed, remove what we inserted and answer 404."""
     from books.models import Chapter
 
     if not Chapter.objects.filter(pk=chapter_document.pk).exists():
         Question.objects.filter(pk__in=[question.pk for question in questions]).delete()
-        raise NotFound("Chapter not found", code="chapter_not_found", chapter_id=chapter_id)
+        raise NotFound("Chapter not found", code="chapter_not_found")
 
 
 def questions_generate(
@@ -225,7 +222,7 @@ def questions_generate(
         drafts=drafts,
         first_order=(last or 0) + 1,
     )
-    _chapter_document_gone(chapter_document=chapter_document, questions=questions, chapter_id=chapter_id)
+    _chapter_document_gone(chapter_document=chapter_document, questions=questions)
     fallback = sum(1 for question in questions if question.is_fallback)
     audit_record(
         action="generate_questions",
@@ -290,7 +287,7 @@ def questions_regenerate(
         return GenerationResult(
             questions=[],
             generation_id=str(uuid.uuid4()),
-            provider="none",
+            provider=None,
             preserved_count=len(existing),
             new_count=0,
         )
@@ -308,7 +305,7 @@ def questions_regenerate(
         drafts=drafts,
         first_order=max(kept_orders, default=0) + 1,
     )
-    _chapter_document_gone(chapter_document=chapter_document, questions=questions, chapter_id=chapter_id)
+    _chapter_document_gone(chapter_document=chapter_document, questions=questions)
     if preserve_responses and replace:
         answered_since = set(
             QuestionResponse.objects.filter(question_id__in=replace, user=user).values_list(

@@ -8,6 +8,15 @@ from pymongo import MongoClient
 
 from autoauthor.embedded_mongo import SHIMS, EmbeddedMongo
 
+# Generous: each server spends ~2 s of CPU importing mongoeco, far more on a loaded machine.
+START_TIMEOUT = 120
+
+
+def started(server: EmbeddedMongo) -> EmbeddedMongo:
+    """``server``, started with START_TIMEOUT (``with started(...)`` then stops it)."""
+    server.start(timeout=START_TIMEOUT)
+    return server
+
 
 def connect(server: EmbeddedMongo) -> MongoClient:
     """A pymongo client for ``server`` that fails fast when the server is not there."""
@@ -24,7 +33,7 @@ def memory_servers() -> Iterator[dict[str | None, EmbeddedMongo]]:
     servers.update({shim: EmbeddedMongo(disabled_shims=[shim]) for shim in SHIMS})
     try:
         with ThreadPoolExecutor(len(servers)) as pool:
-            for future in [pool.submit(server.start) for server in servers.values()]:
+            for future in [pool.submit(server.start, START_TIMEOUT) for server in servers.values()]:
                 future.result()
         yield servers
     finally:

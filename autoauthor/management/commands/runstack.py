@@ -29,19 +29,20 @@ class Command(BaseCommand):
         if not os.environ.get("MONGODB_URI"):
             mongo = EmbeddedMongo(
                 engine="sqlite",
-                path=str(var / "mongo.sqlite"),
+                path=settings.EMBEDDED_MONGO_PATH,
                 port=settings.EMBEDDED_MONGO_PORT,
                 log_file=str(var / "mongo.log"),
             )
             try:
-                env["MONGODB_URI"] = mongo.start()
+                env["MONGODB_URI"] = mongo.start(timeout=120)
             except Exception as exc:
                 raise CommandError(
                     f"Embedded MongoDB did not start: {exc} (see var/mongo.log)"
                 ) from exc
             mongo.supervise()
             self.stdout.write(
-                f"Embedded MongoDB (SQLite engine, var/mongo.sqlite) at {env['MONGODB_URI']}"
+                f"Embedded MongoDB (SQLite engine, {settings.EMBEDDED_MONGO_PATH}) "
+                f"at {env['MONGODB_URI']}"
             )
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         gunicorn = None

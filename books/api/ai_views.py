@@ -1,0 +1,161 @@
+"""AI authoring endpoints: thin views that check ownership (malformed/unknown id 404, another
+user's book 403), validate the body, call one service of `books.services.authoring` and
+serialize its result. Every response says which provider answered (`openai` or `offline`).
+
+AI failures are rendered by the one exception handler: 429 (with Retry-After), 503, 400 or 502,
+each with `retryable`, `retry_after` and `correlation_id`."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from autoauthor.schema import ERRORS
+from books.api import ai_serializers as s
+from books.selectors import book_get_for_user
+from books.services import authoring
+
+BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.STR, OpenApiParameter.PATH)
+CHAPTER_ID = OpenApiParameter("chapter_id", OpenApiTypes.STR, OpenApiParameter.PATH)
+BOOK_CONTEXT = ("title", "genre", "target_audience")
+AI_ERRORS = (400, 401, 403, 404, 422, 429, 502, 503)
+
+
+def _valid(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class AnalyzeSummaryView(APIView):
+    ratelimit_scopes = {"post": "analyze_summary"}
+
+    @extend_schema(
+        operation_id="books_analyze_summary",
+        parameters=[BOOK_ID],
+        request=None,
+        responses={200: s.AnalyzeSummaryOutput, **ERRORS(*AI_ERRORS, 409)},
+        description="Judge whether the summary is ready for TOC generation and store the "
+        "verdict (read back by GET toc-readiness).",
+    )
+    def post(self, request, book_id):
+        book = book_get_for_user(
+            book_id=book_id,
+            user=request.user,
+            fields=(*BOOK_CONTEXT, "summary", "summary_version", "summary_analysis"),
+            action="analyze",
+        )
+        result = authoring.summary_analyze(book=book, actor=request.user)
+        return Response(s.AnalyzeSummaryOutput(result).data)
+
+
+class ClarifyingQuestionsView(APIView):
+    ratelimit_scopes = {"post": "clarifying_questions"}
+
+    @extend_schema(
+        operation_id="books_generate_questions",
+        parameters=[BOOK_ID],
+        request=s.ClarifyingQuestionsInput,
+        responses={200: s.ClarifyingQuestionsOutput, **ERRORS(*AI_ERRORS, 409)},
+        description="Clarifying questions about the summary (stored as the book's "
+        "`clarifying_questions`, replacing earlier ones).",
+    )
+    def post(self, request, book_id):
+        book = book_get_for_user(
+            book_id=book_id,
+            user=request.user,
+            fields=(*BOOK_CONTEXT, "summary", "summary_version", "clarifying_questions"),
+            action="generate questions for",
+        )
+        data = _valid(s.ClarifyingQuestionsInput, request.data)
+        result = authoring.clarifying_questions_generate(
+            book=book, num_questions=data.get("num_questions"), actor=request.user
+        )
+        return Response(s.ClarifyingQuestionsOutput(result).data)
+
+
+class GenerateTocView(APIView):
+    ratelimit_scopes = {"post": "generate_toc"}
+
+    @extend_schema(
+        operation_id="books_generate_toc",
+        parameters=[BOOK_ID],
+        request=s.GenerateTocInput,
+        responses={200: s.GenerateTocOutput, **ERRORS(*AI_ERRORS, 409)},
+        description="Generate the TOC from the summary and the answers and store it (version "
+        '+ 1). 409 `toc_has_content` when chapters have content, unless `"overwrite": true`; '
+        "409 `version_conflict` for a stale `expected_version`.",
+    )
+    def post(self, request, book_id):
+        book = book_get_for_user(
+            book_id=book_id,
+            user=request.user,
+            fields=(*BOOK_CONTEXT, "summary", "question_responses", "toc", "toc_version"),
+            action="generate TOC for",
+        )
+        data = _valid(s.GenerateTocInput, request.data)
+        result = authoring.toc_generate(
+            book=book,
+            question_responses=data.get("question_responses"),
+            expected_version=data.get("expected_version"),
+            overwrite=data["overwrite"],
+            actor=request.user,
+        )
+        return Response(s.GenerateTocOutput(result).data)
+
+
+class GenerateDraftView(APIView):
+    ratelimit_scopes = {"post": "generate_draft"}
+
+    @extend_schema(
+        operation_id="books_chapters_generate_draft",
+        parameters=[BOOK_ID, CHAPTER_ID],
+        request=s.GenerateDraftInput,
+        responses={200: s.GenerateDraftOutput, **ERRORS(*AI_ERRORS, 409)},
+        description='A chapter draft from the author\'s answers; with `"save": true` it is '
+        "also stored as the chapter's content (versioned).",
+    )
+    def post(self, request, book_id, chapter_id):
+        book = book_get_for_user(
+            book_id=book_id,
+            user=request.user,
+            fields=(*BOOK_CONTEXT, "toc"),
+            action="generate draft for",
+        )
+        data = _valid(s.GenerateDraftInput, request.data)
+        result = authoring.chapter_draft_generate(
+            book=book,
+            chapter_id=chapter_id,
+            question_responses=data.get("question_responses"),
+            writing_style=data.get("writing_style"),
+            target_length=data.get("target_length"),
+            save=data["save"],
+            expected_version=data.get("expected_version"),
+            actor=request.user,
+        )
+        return Response(s.GenerateDraftOutput(result).data)
+
+
+class TransformStyleView(APIView):
+    ratelimit_scopes = {"post": "transform_style"}
+
+    @extend_schema(
+        operation_id="books_chapters_transform_style",
+        parameters=[BOOK_ID, CHAPTER_ID],
+        request=s.TransformStyleInput,
+        responses={200: s.TransformStyleOutput, **ERRORS(*AI_ERRORS)},
+        description="Rewrite the given text in another style, keeping every fact (a preview: "
+        "nothing is stored).",
+    )
+    def post(self, request, book_id, chapter_id):
+        book = book_get_for_user(
+            book_id=book_id, user=request.user, fields=(), action="transform content for"
+        )
+        data = _valid(s.TransformStyleInput, request.data)
+        result = authoring.chapter_style_transform(
+            book=book,
+            chapter_id=chapter_id,
+            content=data["content"],
+            target_style=data["target_style"],
+        )
+        return Response(s.TransformStyleOutput(result).data)

@@ -1,0 +1,157 @@
+"""Book-level API inputs and outputs (books, summary, question responses, readiness, cover image,
+audit log). Field names, limits and shapes follow the reference's BookCreate/BookUpdate/
+BookResponse; unknown input keys are ignored as the reference does."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from autoauthor.api.fields import ObjectIdField
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of turning them into text."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _optional_text(max_length: int) -> StrictCharField:
+    return StrictCharField(max_length=max_length, required=False, allow_null=True, allow_blank=True)
+
+
+class BookCreateInput(serializers.Serializer):
+    title = StrictCharField(min_length=1, max_length=100)
+    subtitle = _optional_text(255)
+    description = _optional_text(5000)
+    genre = _optional_text(100)
+    target_audience = _optional_text(100)
+    cover_image_url = _optional_text(2083)
+    metadata = serializers.DictField(required=False, allow_null=True)
+
+
+class BookUpdateInput(BookCreateInput):
+    """PUT: `title` is required and cannot be null (the reference's "required but nullable" is
+    fixed); other keys absent or null leave their field unchanged."""
+
+    published = serializers.BooleanField(required=False, allow_null=True)
+
+
+class BookPatchInput(BookUpdateInput):
+    """PATCH: every key optional; `title`, when sent, is 1-100 characters and not null."""
+
+    title = StrictCharField(min_length=1, max_length=100, required=False)
+
+
+class BookOutput(serializers.Serializer):
+    """BookResponse of the reference: exactly these fields."""
+
+    id = ObjectIdField(source="pk")
+    title = serializers.CharField()
+    subtitle = serializers.CharField(allow_null=True)
+    description = serializers.CharField(allow_null=True)
+    genre = serializers.CharField(allow_null=True)
+    target_audience = serializers.CharField(allow_null=True)
+    cover_image_url = serializers.CharField(allow_null=True)
+    metadata = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    owner_id = ObjectIdField()
+    toc_items = serializers.ListField(child=serializers.DictField())
+    published = serializers.BooleanField()
+    collaborators = serializers.ListField(child=serializers.DictField())
+
+
+class BookDetailOutput(BookOutput):
+    """BookDetailResponse: BookResponse plus `owner` (always null, as in the reference)."""
+
+    owner = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "object", "nullable": True, "example": None})
+    def get_owner(self, book):
+        return None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class AnyJSONField(serializers.JSONField):
+    """Accepts any JSON value: the service checks the type so it can answer with the
+    reference's messages (400)."""
+
+
+class SummaryInput(serializers.Serializer):
+    summary = AnyJSONField(required=False, allow_null=True)
+
+
+class SummaryHistoryEntry(serializers.Serializer):
+    summary = serializers.CharField()
+    timestamp = serializers.CharField()
+
+
+class SummaryOutput(serializers.Serializer):
+    summary = serializers.CharField(allow_null=True, allow_blank=True)
+    summary_history = SummaryHistoryEntry(many=True)
+
+
+class QuestionResponseItem(serializers.Serializer):
+    question = serializers.CharField()
+    answer = serializers.CharField()
+
+
+@extend_schema_field(QuestionResponseItem(many=True))
+class ResponsesField(serializers.JSONField):
+    """Any JSON value; `question_responses_validate` checks it with the reference's messages."""
+
+
+class QuestionResponsesInput(serializers.Serializer):
+    responses = ResponsesField(required=False, allow_null=True)
+
+
+class QuestionResponsesOutput(serializers.Serializer):
+    responses = QuestionResponseItem(many=True)
+    answered_at = serializers.CharField(allow_null=True, required=False)
+    status = serializers.CharField()
+
+
+class QuestionResponsesSavedOutput(serializers.Serializer):
+    book_id = ObjectIdField()
+    responses_saved = serializers.IntegerField()
+    answered_at = serializers.CharField()
+    ready_for_toc_generation = serializers.BooleanField()
+
+
+class TocReadinessOutput(serializers.Serializer):
+    is_ready_for_toc = serializers.BooleanField()
+    confidence_score = serializers.FloatField()
+    analysis = serializers.CharField(allow_blank=True)
+    suggestions = serializers.ListField(child=serializers.CharField())
+    word_count = serializers.IntegerField()
+    character_count = serializers.IntegerField()
+    meets_minimum_requirements = serializers.BooleanField()
+
+
+class CoverImageInput(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False)
+
+
+class CoverImageOutput(serializers.Serializer):
+    message = serializers.CharField()
+    cover_image_url = serializers.CharField()
+    cover_thumbnail_url = serializers.CharField()
+    book_id = ObjectIdField()
+
+
+class AuditLogOutput(serializers.Serializer):
+    """An audit row as the book's owner sees it (IP address and user agent are left out)."""
+
+    id = ObjectIdField(source="pk")
+    action = serializers.CharField()
+    actor_id = serializers.CharField()
+    target_id = serializers.CharField()
+    resource_type = serializers.CharField()
+    changes = serializers.DictField()
+    request_id = serializers.CharField(allow_null=True)
+    timestamp = serializers.DateTimeField()

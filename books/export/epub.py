@@ -1,0 +1,148 @@
+"""EPUB 3 renderer (ebooklib).
+
+One XHTML document per chapter and per subchapter (so output is produced chapter by chapter), a
+title page, an EPUB 3 navigation document built from the outline (subchapters nested under their
+chapter; it is also in the spine as the visible contents page) and an NCX for EPUB 2 readers.
+Content is re-serialised from blocks with every text escaped: no author HTML reaches the file.
+Headings: chapter h1, subchapter h2, the content's h1-h3 as h3-h5.
+"""
+
+from __future__ import annotations
+
+import uuid
+from html import escape
+from typing import BinaryIO
+
+from ebooklib import epub
+
+from books.export.blocks import Block, Heading, ListBlock, Run
+from books.export.document import CONTENTS_TITLE, NO_CONTENT, ExportDocument
+
+_CSS = """body { font-family: serif; line-height: 1.5; }
+h1, h2, h3, h4, h5 { font-family: sans-serif; }
+.title-page { text-align: center; margin-top: 20%; }
+.subtitle { font-size: 1.3em; }
+.description { font-style: italic; }
+.empty { font-style: italic; color: #555; }
+blockquote { margin: 1em 2em; font-style: italic; }
+pre { font-family: monospace; white-space: pre-wrap; }
+"""
+
+
+def _inline(runs: list[Run]) -> str:
+    out = []
+    for run in runs:
+        if run.is_break:
+            out.append("<br/>")
+            continue
+        text = escape(run.text, quote=False)
+        if run.code:
+            text = f"<code>{text}</code>"
+        if run.bold:
+            text = f"<strong>{text}</strong>"
+        if run.italic:
+            text = f"<em>{text}</em>"
+        if run.href:
+            text = f'<a href="{escape(run.href)}">{text}</a>'
+        out.append(text)
+    return "".join(out)
+
+
+def _list(lst: ListBlock) -> str:
+    tag = "ol" if lst.ordered else "ul"
+    items = []
+    for item in lst.items:
+        children = "".join(_list(child) for child in item.children)
+        items.append(f"<li>{_inline(item.runs)}{children}</li>")
+    return f"<{tag}>{''.join(items)}</{tag}>"
+
+
+def block_html(block: Block) -> str:
+    if isinstance(block, Heading):
+        level = 2 + block.level
+        return f"<h{level}>{_inline(block.runs)}</h{level}>"
+    if isinstance(block, ListBlock):
+        return _list(block)
+    if block.kind == "code":
+        return f"<pre>{escape(''.join(r.text for r in block.runs), quote=False)}</pre>"
+    if block.kind == "quote":
+        return f"<blockquote><p>{_inline(block.runs)}</p></blockquote>"
+    return f"<p>{_inline(block.runs)}</p>"
+
+
+def render(doc: ExportDocument, out: BinaryIO) -> None:
+    book = epub.EpubBook()
+    book.set_identifier(doc.identifier or f"urn:uuid:{uuid.uuid4()}")
+    book.set_title(doc.title)
+    book.set_language(doc.language)
+    if doc.author_name:
+        book.add_author(doc.author_name)
+    if doc.description:
+        book.add_metadata("DC", "description", doc.description)
+    if doc.genre:
+        book.add_metadata("DC", "subject", doc.genre)
+
+    style = epub.EpubItem(
+        uid="style", file_name="style/book.css", media_type="text/css", content=_CSS
+    )
+    book.add_item(style)
+
+    title_parts = [f"<h1>{escape(doc.title)}</h1>"]
+    if doc.subtitle:
+        title_parts.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
+    if doc.author_name:
+        title_parts.append(f"<p>by {escape(doc.author_name)}</p>")
+    if doc.meta_line:
+        title_parts.append(f"<p>{escape(doc.meta_line)}</p>")
+    if doc.description:
+        title_parts.append(f'<p class="description">{escape(doc.description)}</p>')
+    title_page = epub.EpubHtml(
+        uid="title-page", title=doc.title, file_name="title.xhtml", lang=doc.language
+    )
+    title_page.content = f'<div class="title-page">{"".join(title_parts)}</div>'
+    title_page.add_item(style)
+    book.add_item(title_page)
+
+    nav = epub.EpubNav(title=CONTENTS_TITLE)
+    nav.add_item(style)
+    spine: list = [title_page, nav]
+    # The navigation is built from the outline; file names are fixed by outline position so the
+    # nav never needs the chapters' content.
+    file_names = {
+        entry.key: f"chapter-{index:04d}.xhtml" for index, entry in enumerate(doc.outline, 1)
+    }
+    toc: list = []
+    for entry in doc.outline:
+        link = epub.Link(file_names[entry.key], entry.heading, f"nav-{entry.number}")
+        if entry.level == 1:
+            toc.append([link, []])
+        else:
+            toc[-1][1].append(link)
+    book.toc = [tuple(item) if item[1] else item[0] for item in toc]
+
+    for chapter in doc.iter_chapters():
+        entry = chapter.entry
+        level = entry.level
+        parts = [f"<h{level}>{escape(entry.heading)}</h{level}>"]
+        if chapter.description:
+            parts.append(f'<p class="description">{escape(chapter.description)}</p>')
+        if chapter.blocks:
+            parts.extend(block_html(block) for block in chapter.blocks)
+        elif not chapter.heading_only:
+            parts.append(f'<p class="empty">{NO_CONTENT}</p>')
+        item = epub.EpubHtml(
+            uid=f"chapter-{entry.number.replace('.', '-')}",
+            title=entry.heading,
+            file_name=file_names[entry.key],
+            lang=doc.language,
+        )
+        item.content = "".join(parts)
+        item.add_item(style)
+        book.add_item(item)
+        spine.append(item)
+
+    book.add_item(epub.EpubNcx())
+    book.add_item(nav)
+    book.spine = spine
+    doc.deadline.check()
+    epub.write_epub(out, book, {"raise_exceptions": True, "epub3_pages": False})

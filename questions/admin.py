@@ -1,0 +1,1 @@
+"""Admin registrations for questions arrive with the admin issue."""

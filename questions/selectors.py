@@ -1,0 +1,128 @@
+"""Question reads. Every read is scoped to (book, chapter, user): the book must be the caller's,
+the chapter must be listed in the book's TOC, and the question must belong to that chapter."""
+
+import math
+
+from autoauthor.api.errors import NotFound
+from autoauthor.api.fields import parse_object_id
+from books.selectors import book_get_for_user, chapter_find
+from questions.models import Question, QuestionRating, QuestionResponse
+
+NOT_ANSWERED = "not_answered"
+LIST_STATUSES = [NOT_ANSWERED, "draft", "completed"]
+PROGRESS_STATUSES = ["not-started", "in-progress", "completed"]
+
+
+def chapter_get_for_user(*, book_id, chapter_id: str, user, include_content: bool = False) -> tuple:
+    """(book, merged chapter dict) when `user` owns the book and its TOC lists `chapter_id`.
+    A malformed or unknown book is 404, another user's book 403, a chapter the TOC does not
+    list 404 (`chapter_not_found`). Two MongoDB reads."""
+    book = book_get_for_user(book_id=book_id, user=user)
+    chapter = chapter_find(book=book, chapter_id=chapter_id, include_content=include_content)
+    if chapter is None:
+        raise NotFound("Chapter not found", code="chapter_not_found")
+    return book, chapter
+
+
+def question_get(*, book, chapter_id: str, user, question_id) -> Question:
+    """The question `question_id` of this chapter of `book`, generated for `user`; a malformed,
+    unknown or foreign id (another chapter, book or user) is 404 `question_not_found`."""
+    oid = parse_object_id(question_id)
+    question = (
+        Question.objects.filter(pk=oid, book=book, chapter_id=chapter_id, user=user).first()
+        if oid is not None
+        else None
+    )
+    if question is None:
+        raise NotFound("Question not found", code="question_not_found")
+    return question
+
+
+def response_statuses(*, question_ids: list, user) -> dict:
+    """{question id: status of `user`'s response} for the questions that have one. One query
+    (none for an empty list)."""
+    if not question_ids:
+        return {}
+    return dict(
+        QuestionResponse.objects.filter(question_id__in=list(question_ids), user=user).values_list(
+            "question_id", "status"
+        )
+    )
+
+
+def question_list(
+    *,
+    book,
+    chapter_id: str,
+    user,
+    status: str | None = None,
+    category: str | None = None,
+    question_type: str | None = None,
+    page: int = 1,
+    limit: int = 10,
+) -> dict:
+    """One page of the chapter's questions in `order`, with the caller's response status of each.
+
+    Every filter — `status` (draft, completed or not_answered) included — applies before
+    pagination, so `total` and `pages` count every matching question. Three MongoDB queries
+    whatever the number of questions: the matching ids, their response statuses, the page."""
+    queryset = Question.objects.filter(book=book, chapter_id=chapter_id, user=user)
+    if category is not None:
+        queryset = queryset.filter(category=category)
+    if question_type is not None:
+        queryset = queryset.filter(question_type=question_type)
+    ids = list(queryset.order_by("order", "created_at", "id").values_list("id", flat=True))
+    statuses = response_statuses(question_ids=ids, user=user)
+    if status is not None:
+        ids = [pk for pk in ids if statuses.get(pk, NOT_ANSWERED) == status]
+    total = len(ids)
+    pages = math.ceil(total / limit) if total else 0
+    page_ids = ids[(page - 1) * limit : page * limit]
+    found = Question.objects.in_bulk(page_ids) if page_ids else {}
+    return {
+        "questions": [found[pk] for pk in page_ids if pk in found],
+        "statuses": statuses,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "has_more": page < pages,
+    }
+
+
+def question_progress(*, book, chapter_id: str, user) -> dict:
+    """How far the caller has answered the chapter's questions: `completed` counts responses
+    marked completed, `in_progress` any other response; `progress` = completed / total (0.0
+    without questions); `status` is completed (all completed), in-progress (any response) or
+    not-started. Two MongoDB queries."""
+    ids = list(
+        Question.objects.filter(book=book, chapter_id=chapter_id, user=user).values_list(
+            "id", flat=True
+        )
+    )
+    statuses = response_statuses(question_ids=ids, user=user)
+    total = len(ids)
+    completed = sum(1 for value in statuses.values() if value == "completed")
+    in_progress = len(statuses) - completed
+    if total and completed == total:
+        overall = "completed"
+    elif completed or in_progress:
+        overall = "in-progress"
+    else:
+        overall = "not-started"
+    return {
+        "total": total,
+        "completed": completed,
+        "in_progress": in_progress,
+        "progress": completed / total if total else 0.0,
+        "status": overall,
+    }
+
+
+def response_get(*, question: Question, user) -> QuestionResponse | None:
+    """`user`'s response to `question`, None when there is none."""
+    return QuestionResponse.objects.filter(question=question, user=user).first()
+
+
+def rating_get(*, question: Question, user) -> QuestionRating | None:
+    """`user`'s rating of `question`, None when there is none."""
+    return QuestionRating.objects.filter(question=question, user=user).first()

@@ -1,0 +1,56 @@
+"""A list endpoint's cost does not grow with the number of rows: the MongoDB commands sent for
+GET /books are counted by the listener of tests/mongo_commands.py."""
+
+import pytest
+from django.urls import reverse
+
+from books.models import Book
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_books(owner, count):
+    Book.objects.bulk_create(
+        Book(owner=owner, title=f"Book {i}", toc={"chapters": [{"id": f"c{i}", "title": "x" * 50}]})
+        for i in range(count)
+    )
+
+
+def list_commands(api, count_mongo_commands, limit=100):
+    with count_mongo_commands() as commands:
+        response = api.get(reverse("books-list"), {"limit": limit})
+    assert response.status_code == 200
+    return response, commands
+
+
+def test_listing_books_costs_the_same_commands_for_5_and_100_books(api, user, count_mongo_commands):
+    make_books(user, 5)
+    small, small_commands = list_commands(api, count_mongo_commands)
+    assert len(small.json()) == 5
+
+    make_books(user, 95)
+    large, large_commands = list_commands(api, count_mongo_commands)
+    assert len(large.json()) == 100 and large["X-Total-Count"] == "100"
+
+    assert small_commands == large_commands
+    assert 1 <= len(large_commands) <= 4, large_commands
+
+
+def test_listing_loads_only_the_response_fields(api, user, count_mongo_commands):
+    """The projection leaves out the TOC, summary and other heavy fields."""
+    from books.selectors import BOOK_RESPONSE_FIELDS, book_list
+
+    make_books(user, 2)
+    deferred = book_list(owner=user).first().get_deferred_fields()
+    assert {"toc", "summary", "summary_history", "question_responses"} <= deferred
+    assert not deferred & set(BOOK_RESPONSE_FIELDS)
+
+
+def test_listener_sees_commands_only_inside_the_block(count_mongo_commands):
+    with count_mongo_commands() as commands:
+        UserFactory()
+    assert commands  # the insert was seen
+    seen = len(commands)
+    UserFactory()
+    assert len(commands) == seen

@@ -1,0 +1,254 @@
+"""GET/PUT /books/{id}/toc: shapes, versions, validation of every level, content kept across
+replacements, dropped chapters removed with their documents, audit rows."""
+
+import pytest
+from bson import ObjectId
+from django.urls import reverse
+
+from accounts.models import AuditLog
+from books.models import Book, Chapter
+from books.services.toc import MAX_CHAPTERS
+from tests.factories import BookFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def book(user):
+    return BookFactory(owner=user)
+
+
+def toc_url(book_or_id):
+    book_id = book_or_id if isinstance(book_or_id, str) else str(book_or_id.pk)
+    return reverse("book-toc", kwargs={"book_id": book_id})
+
+
+def content_url(book, chapter_id):
+    return reverse("chapter-content", kwargs={"book_id": str(book.pk), "chapter_id": chapter_id})
+
+
+def put_toc(api, book, chapters, expected_version=None, **extra):
+    toc = {"chapters": chapters, **extra}
+    if expected_version is not None:
+        toc["expected_version"] = expected_version
+    return api.put(toc_url(book), {"toc": toc}, format="json")
+
+
+def two_chapters():
+    return [
+        {"title": "Intro", "description": "Start", "subchapters": [{"title": "Why"}]},
+        {"title": "Middle"},
+    ]
+
+
+def test_get_toc_without_toc_is_empty_version_0(api, book):
+    response = api.get(toc_url(book))
+    assert response.status_code == 200
+    assert response.json() == {
+        "book_id": str(book.pk),
+        "toc": {"chapters": [], "total_chapters": 0, "estimated_pages": 0, "structure_notes": ""},
+        "status": "not_generated",
+        "version": 0,
+        "generated_at": None,
+        "updated_at": None,
+    }
+
+
+def test_put_toc_assigns_ids_and_get_merges_chapter_documents(api, book):
+    response = put_toc(
+        api, book, two_chapters(), expected_version=0, estimated_pages=120, theme="dark"
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["version"] == 1
+    assert body["success"] is True
+    assert body["chapters_count"] == 2
+    chapters = body["toc"]["chapters"]
+    assert [c["title"] for c in chapters] == ["Intro", "Middle"]
+    intro = chapters[0]
+    assert len(intro["id"]) == 32 and intro["level"] == 1 and intro["order"] == 1
+    sub = intro["subchapters"][0]
+    assert sub["level"] == 2 and sub["parent_id"] == intro["id"] and sub["title"] == "Why"
+    assert intro["status"] == "draft" and intro["word_count"] == 0 and intro["content"] == ""
+
+    got = api.get(toc_url(book)).json()
+    assert got["version"] == 1
+    assert got["status"] == "edited"
+    assert got["updated_at"] is not None
+    assert got["toc"]["estimated_pages"] == 120
+    assert got["toc"]["theme"] == "dark"  # extra client keys are kept
+    assert got["toc"]["total_chapters"] == 2
+    assert got["toc"]["chapters"] == chapters
+    # one Chapter document per chapter and subchapter
+    assert Chapter.objects.filter(book=book).count() == 3
+    # the version GET shows is the one to send back
+    assert put_toc(api, book, chapters, expected_version=got["version"]).status_code == 200
+    assert api.get(toc_url(book)).json()["version"] == 2
+
+
+def test_put_toc_keeps_content_of_chapters_that_stay_and_removes_dropped(api, book):
+    chapters = put_toc(api, book, two_chapters()).json()["toc"]["chapters"]
+    intro, middle = chapters
+    saved = api.patch(content_url(book, intro["id"]), {"content": "word " * 150}, format="json")
+    assert saved.status_code == 200
+    api.patch(content_url(book, middle["id"]), {"content": "gone soon"}, format="json")
+
+    # keep Intro (renamed, its subchapter dropped), drop Middle, add a new one
+    response = put_toc(
+        api,
+        book,
+        [
+            {"id": intro["id"], "title": "Introduction", "status": "published", "content": "x"},
+            {"title": "New"},
+        ],
+    )
+    assert response.status_code == 200
+    new_chapters = response.json()["toc"]["chapters"]
+    kept = new_chapters[0]
+    assert kept["id"] == intro["id"] and kept["title"] == "Introduction"
+    assert kept["content"] == "word " * 150  # content lives on; submitted content is ignored
+    assert kept["status"] == "in-progress"  # status is not set through PUT /toc
+    assert kept["word_count"] == 150
+    assert kept["subchapters"] == []
+    ids = set(Chapter.objects.filter(book=book).values_list("chapter_id", flat=True))
+    assert ids == {intro["id"], new_chapters[1]["id"]}
+    assert api.get(content_url(book, middle["id"])).status_code == 404
+
+
+def test_put_toc_keeps_given_ids_and_rejects_duplicates(api, book):
+    response = put_toc(
+        api, book, [{"id": "ch1", "title": "One", "subchapters": [{"id": "ch1-1", "title": "A"}]}]
+    )
+    assert response.status_code == 200
+    assert response.json()["toc"]["chapters"][0]["id"] == "ch1"
+    assert response.json()["toc"]["chapters"][0]["subchapters"][0]["id"] == "ch1-1"
+
+    dup = put_toc(
+        api, book, [{"id": "x", "title": "A", "subchapters": [{"id": "x", "title": "B"}]}]
+    )
+    assert dup.status_code == 422
+    assert dup.json()["code"] == "validation_error"
+    assert dup.json()["errors"][0]["code"] == "duplicate"
+    assert api.get(toc_url(book)).json()["version"] == 1  # nothing changed
+
+
+def test_readded_chapter_id_does_not_resurface_orphan_content(api, book):
+    put_toc(api, book, [{"id": "ch1", "title": "One"}])
+    # an orphan document left behind by an interrupted earlier write
+    Chapter.objects.create(book=book, chapter_id="ch2", content="stale", version=4)
+    response = put_toc(api, book, [{"id": "ch1", "title": "One"}, {"id": "ch2", "title": "Two"}])
+    assert response.status_code == 200
+    two = response.json()["toc"]["chapters"][1]
+    assert two["content"] == "" and two["content_version"] == 0
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "toc"),
+        ({"toc": {}}, "toc.chapters"),
+        ({"toc": "nope"}, "toc"),
+        ({"toc": {"chapters": "nope"}}, "toc.chapters"),
+        ({"toc": {"chapters": ["nope"]}}, "toc.chapters[0]"),
+        ({"toc": {"chapters": [{"description": "no title"}]}}, "toc.chapters[0].title"),
+        ({"toc": {"chapters": [{"title": "   "}]}}, "toc.chapters[0].title"),
+        ({"toc": {"chapters": [{"title": 5}]}}, "toc.chapters[0].title"),
+        ({"toc": {"chapters": [{"title": "x" * 301}]}}, "toc.chapters[0].title"),
+        (
+            {"toc": {"chapters": [{"title": "a", "description": "d" * 5001}]}},
+            "toc.chapters[0].description",
+        ),
+        ({"toc": {"chapters": [{"title": "a", "order": -1}]}}, "toc.chapters[0].order"),
+        ({"toc": {"chapters": [{"title": "a", "metadata": []}]}}, "toc.chapters[0].metadata"),
+        ({"toc": {"chapters": [{"title": "a", "id": "has/slash"}]}}, "toc.chapters[0].id"),
+        ({"toc": {"chapters": [{"title": "a", "id": "metadata"}]}}, "toc.chapters[0].id"),
+        (
+            {"toc": {"chapters": [{"title": "a", "subchapters": "x"}]}},
+            "toc.chapters[0].subchapters",
+        ),
+        (
+            {"toc": {"chapters": [{"title": "a", "subchapters": [{"no": "title"}]}]}},
+            "toc.chapters[0].subchapters[0].title",
+        ),
+        (
+            {
+                "toc": {
+                    "chapters": [
+                        {"title": "a", "subchapters": [{"title": "b", "subchapters": [{"t": 1}]}]}
+                    ]
+                }
+            },
+            "toc.chapters[0].subchapters[0].subchapters",
+        ),
+        ({"toc": {"chapters": [], "estimated_pages": -3}}, "toc.estimated_pages"),
+        ({"toc": {"chapters": [], "structure_notes": 7}}, "toc.structure_notes"),
+        ({"toc": {"chapters": [], "expected_version": "x"}}, "toc.expected_version"),
+    ],
+)
+def test_put_toc_validation_is_422_and_saves_nothing(api, book, body, field):
+    put_toc(api, book, [{"title": "Keep me"}])
+    response = api.put(toc_url(book), body, format="json")
+    assert response.status_code == 422, response.json()
+    payload = response.json()
+    assert payload["code"] == "validation_error"
+    assert payload["errors"][0]["field"] == field
+    stored = api.get(toc_url(book)).json()
+    assert stored["version"] == 1
+    assert [c["title"] for c in stored["toc"]["chapters"]] == ["Keep me"]
+
+
+def test_put_toc_bounds_the_chapter_count(api, book):
+    chapters = [{"title": f"C{i}"} for i in range(MAX_CHAPTERS)]
+    chapters[0]["subchapters"] = [{"title": "one too many"}]
+    response = put_toc(api, book, chapters)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "too_many"
+
+
+def test_put_toc_stale_version_is_409_and_changes_nothing(api, book):
+    put_toc(api, book, [{"title": "First"}], expected_version=0)
+    put_toc(api, book, [{"title": "Second"}], expected_version=1)
+    stale = put_toc(api, book, [{"title": "Stale"}], expected_version=1)
+    assert stale.status_code == 409
+    assert stale.json() == {
+        "detail": "The TOC has been modified by another user. Please refresh and try again.",
+        "code": "version_conflict",
+        "current_version": 2,
+    }
+    got = api.get(toc_url(book)).json()
+    assert got["version"] == 2
+    assert [c["title"] for c in got["toc"]["chapters"]] == ["Second"]
+
+
+def test_put_toc_without_expected_version_still_increments(api, book):
+    assert put_toc(api, book, [{"title": "A"}]).json()["version"] == 1
+    assert put_toc(api, book, [{"title": "B"}]).json()["version"] == 2
+    assert Book.objects.get(pk=book.pk).toc_version == 2
+
+
+def test_put_toc_writes_one_audit_row(api, book, user):
+    put_toc(api, book, [{"title": "A"}])
+    put_toc(api, book, [{"title": "A"}, {"title": "B"}], expected_version=1)
+    rows = list(AuditLog.objects.filter(action="toc_update", target_id=str(book.pk)))
+    assert len(rows) == 2
+    latest = max(rows, key=lambda row: row.timestamp)
+    assert latest.actor_id == str(user.pk)
+    assert latest.resource_type == "book"
+    assert latest.changes == {"version": [1, 2], "chapters_count": [1, 2]}
+
+
+def test_toc_auth_errors(api, anon, other_api, book):
+    assert anon.get(toc_url(book)).status_code == 401
+    assert anon.put(toc_url(book), {"toc": {"chapters": []}}, format="json").status_code == 401
+    forbidden = other_api.put(toc_url(book), {"toc": {"chapters": []}}, format="json")
+    assert forbidden.status_code == 403
+    assert forbidden.json()["code"] == "not_book_owner"
+    assert other_api.get(toc_url(book)).status_code == 403
+    for missing in (str(ObjectId()), "not-an-id"):
+        response = api.get(toc_url(missing))
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Book not found", "code": "book_not_found"}
+        assert (
+            api.put(toc_url(missing), {"toc": {"chapters": []}}, format="json").status_code == 404
+        )
+    assert Book.objects.get(pk=book.pk).toc_version == 0
