@@ -91,6 +91,17 @@ def user_password_change(*, user: User, current_password: str, new_password: str
     audit_record(action="password_change", resource_type="user", target_id=str(user.pk))
 
 
+def user_password_set(*, user: User, password: str) -> None:
+    """Set a password without the current one (an administrator's reset in the admin, the
+    `create_editor --password` command): validated like every password (422), then every
+    refresh token of the user is revoked."""
+    _password_check(password, user, "password")
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    tokens.tokens_revoke_all(user=user)
+    audit_record(action="password_reset", resource_type="user", target_id=str(user.pk))
+
+
 def _clean_text(value):
     return value if value is None else " ".join(strip_tags(value).split())
 

@@ -178,7 +178,7 @@ def chat_completion(
             )
             transient = isinstance(error, AIRateLimit | AINetworkError | AIServiceUnavailable)
             if not (transient and error.retryable) or last or too_long:
-                if error.retryable:
+                if transient and error.retryable:
                     # Upstream's Retry-After when it sent one, else our own next backoff delay.
                     error.set_retry_after(upstream_wait if upstream_wait is not None else delay)
                 raise error from exc

@@ -17,7 +17,7 @@ class AIError(DomainError):
     """Base class: an AI feature could not produce an answer."""
 
     status_code = 503
-    code = "AI_SERVICE_UNAVAILABLE"
+    code = "ai_service_unavailable"
     default_detail = "The AI service is temporarily unavailable. Please try again."
     retryable = True
     default_retry_after: int | None = None
@@ -53,7 +53,7 @@ class AIRateLimit(AIError):
     """The AI provider throttled us (429, Retry-After from upstream when it sent one)."""
 
     status_code = 429
-    code = "AI_RATE_LIMIT"
+    code = "ai_rate_limit"
     default_detail = "The AI service rate limit was exceeded. Please try again later."
     default_retry_after = 60
 
@@ -62,7 +62,7 @@ class AIServiceUnavailable(AIError):
     """The provider answered with a server error, or is not usable (503)."""
 
     status_code = 503
-    code = "AI_SERVICE_UNAVAILABLE"
+    code = "ai_service_unavailable"
     default_detail = "The AI service is temporarily unavailable. Please try again."
     default_retry_after = 30
 
@@ -71,7 +71,7 @@ class AINetworkError(AIError):
     """The provider could not be reached or did not answer in time (503)."""
 
     status_code = 503
-    code = "AI_NETWORK_ERROR"
+    code = "ai_network_error"
     default_detail = "Could not reach the AI service. Please try again."
 
 
@@ -79,7 +79,7 @@ class AIInvalidRequest(AIError):
     """The provider rejected the request itself, e.g. input too long (400); retrying won't help."""
 
     status_code = 400
-    code = "AI_INVALID_REQUEST"
+    code = "ai_invalid_request"
     default_detail = "The AI service rejected the request."
     retryable = False
 
@@ -88,7 +88,7 @@ class AIInvalidResponse(AIError):
     """The provider answered, but the answer is unusable (502); nothing is stored."""
 
     status_code = 502
-    code = "AI_INVALID_RESPONSE"
+    code = "ai_invalid_response"
     default_detail = "The AI service returned an unusable answer. Please try again."
 
 

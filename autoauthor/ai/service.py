@@ -6,13 +6,19 @@ is set, else the offline provider. Every result carries `"provider": "openai" | 
 nothing here returns an error dict.
 """
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 
 from autoauthor.ai import offline, parsing, prompts
 from autoauthor.ai.cache import cache_get, cache_key, cache_set
 from autoauthor.ai.client import chat_completion
-from autoauthor.ai.errors import AIInvalidRequest
+from autoauthor.ai.errors import AIInvalidRequest, AIInvalidResponse
 from autoauthor.api.errors import Invalid
+
+logger = logging.getLogger("autoauthor.ai")
 
 PROVIDER = "openai"
 CLARIFYING_MAX = 10
@@ -23,6 +29,18 @@ DRAFT_LENGTH_MAX = 10000
 
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, int(value)))
+
+
+def _parsed(feature: str, parse: Callable[[str], Any], text: str) -> Any:
+    """`parse(text)`; an unusable answer is logged (with its correlation id and the start of
+    the text) before it propagates as AIInvalidResponse."""
+    try:
+        return parse(text)
+    except AIInvalidResponse as exc:
+        logger.warning(
+            "AI %s answer unusable (correlation_id=%s): %.500r", feature, exc.correlation_id, text
+        )
+        raise
 
 
 def _responses(items: list[dict]) -> list[dict]:
@@ -76,7 +94,7 @@ class AIService:
             "summary_analysis", prompts.summary_analysis(summary=summary, **context)
         )
         result = {
-            **parsing.parse_summary_analysis(completion.text),
+            **_parsed("summary_analysis", parsing.parse_summary_analysis, completion.text),
             **parsing.summary_metrics(summary),
             "provider": PROVIDER,
         }
@@ -106,7 +124,11 @@ class AIService:
             prompts.clarifying_questions(summary=summary, count=count, **context),
         )
         result = {
-            "questions": parsing.parse_question_list(completion.text, count=count),
+            "questions": _parsed(
+                "clarifying_questions",
+                lambda text: parsing.parse_question_list(text, count=count),
+                completion.text,
+            ),
             "provider": PROVIDER,
         }
         cache_set(key, result)
@@ -142,7 +164,10 @@ class AIService:
             "toc_generation",
             prompts.toc_generation(summary=summary, responses=answers, **context),
         )
-        result = {"toc": parsing.parse_toc(completion.text), "provider": PROVIDER}
+        result = {
+            "toc": _parsed("toc_generation", parsing.parse_toc, completion.text),
+            "provider": PROVIDER,
+        }
         cache_set(key, result)
         return {**result, "cached": False}
 
@@ -178,7 +203,9 @@ class AIService:
             return {**offline.chapter_questions(**arguments), "cached": False}
         completion = self._complete("chapter_questions", prompts.chapter_questions(**arguments))
         return {
-            "questions": parsing.parse_chapter_questions(completion.text),
+            "questions": _parsed(
+                "chapter_questions", parsing.parse_chapter_questions, completion.text
+            ),
             "provider": PROVIDER,
             "cached": False,
         }

@@ -224,7 +224,7 @@ def toc_generate(
     the write). The AI's chapters keep their ids (`ch1`, `ch1-1`...) for a book without
     chapters and get fresh ids otherwise, so nothing of a replaced chapter carries over. The
     write is `toc_replace` (status "generated", version + 1, never reset); an unusable AI
-    answer is 502 `AI_INVALID_RESPONSE` and stores nothing. Returns the stored TOC as GET /toc
+    answer is 502 `ai_invalid_response` and stores nothing. Returns the stored TOC as GET /toc
     shows it, with its version and the provider."""
     summary = _summary_required(book, "Book summary is required for TOC generation")
     responses = question_responses_validate(responses=question_responses)

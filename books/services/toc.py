@@ -85,7 +85,7 @@ def toc_write(
             raise version_conflict(current)
         new_toc, result = build(copy.deepcopy(book.toc), current)
         now = timezone.now()
-        updated = Book.objects.filter(pk=book.pk, deleted_at=None).update(
+        updated = Book.objects.filter(pk=book.pk, toc_version=current, deleted_at=None).update(
             toc=new_toc, toc_version=current + 1, updated_at=now
         )
         if updated:

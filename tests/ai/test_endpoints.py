@@ -371,7 +371,7 @@ def test_generate_toc_through_provider_prompt_and_store(api, book, fake_openai):
 def test_malformed_toc_is_502_and_stores_nothing(api, book, fake_openai):
     fake_openai.reply('{"chapters": "none"}')
     response = generate_toc(api, book)
-    assert_ai_error(response, 502, "AI_INVALID_RESPONSE", retryable=True)
+    assert_ai_error(response, 502, "ai_invalid_response", retryable=True)
     book.refresh_from_db()
     assert book.toc is None and book.toc_version == 0
     assert not Chapter.objects.filter(book=book).exists()
@@ -380,7 +380,7 @@ def test_malformed_toc_is_502_and_stores_nothing(api, book, fake_openai):
 def test_upstream_rate_limit_is_429_with_retry_after(api, book, fake_openai):
     fake_openai.fail(429, headers={"Retry-After": "12"})
     response = post(api, url("books-analyze-summary", book))
-    body = assert_ai_error(response, 429, "AI_RATE_LIMIT", retryable=True)
+    body = assert_ai_error(response, 429, "ai_rate_limit", retryable=True)
     assert body["retry_after"] == 12 and response["Retry-After"] == "12"
     book.refresh_from_db()
     assert book.summary_analysis is None
@@ -397,7 +397,7 @@ def test_upstream_500_is_retried_then_503(api, book, fake_openai, settings):
         url("chapter-generate-draft", book, chapter_id=chapter_id),
         {"question_responses": ANSWERS, "save": True},
     )
-    body = assert_ai_error(response, 503, "AI_SERVICE_UNAVAILABLE", retryable=True)
+    body = assert_ai_error(response, 503, "ai_service_unavailable", retryable=True)
     assert body["retry_after"] >= 1 and response["Retry-After"] == str(body["retry_after"])
     assert fake_openai.calls == settings.AI_MAX_RETRIES
     assert not Chapter.objects.filter(book=book, chapter_id=chapter_id, version__gt=0).exists()
@@ -412,13 +412,13 @@ def test_upstream_timeout_is_503(api, book, fake_openai, settings):
         url("chapter-transform-style", book, chapter_id="ch1"),
         {"content": "Some text.", "target_style": "technical"},
     )
-    assert_ai_error(response, 503, "AI_NETWORK_ERROR", retryable=True)
+    assert_ai_error(response, 503, "ai_network_error", retryable=True)
 
 
 def test_upstream_bad_request_is_400(api, book, fake_openai):
     fake_openai.fail(400, message="maximum context length")
     response = post(api, url("books-generate-questions", book))
-    body = assert_ai_error(response, 400, "AI_INVALID_REQUEST", retryable=False)
+    body = assert_ai_error(response, 400, "ai_invalid_request", retryable=False)
     assert body["retry_after"] is None and "Retry-After" not in response
     book.refresh_from_db()
     assert book.clarifying_questions is None
@@ -442,5 +442,5 @@ def test_truncated_style_transform_is_reported(api, book, fake_openai):
         url("chapter-transform-style", book, chapter_id="ch1"),
         {"content": "Long text.", "target_style": "creative"},
     )
-    body = assert_ai_error(response, 400, "AI_INVALID_REQUEST", retryable=False)
+    body = assert_ai_error(response, 400, "ai_invalid_request", retryable=False)
     assert "shorter section" in body["detail"]

@@ -149,7 +149,7 @@ def test_unusable_toc_is_invalid_response(fake_openai, answer):
     with pytest.raises(AIInvalidResponse) as info:
         ai.generate_toc(summary=SUMMARY, responses=ANSWERS, **BOOK)
     assert info.value.status_code == 502
-    assert info.value.code == "AI_INVALID_RESPONSE"
+    assert info.value.code == "ai_invalid_response"
     assert fake_openai.calls == 1  # an unusable answer is not retried
 
 
@@ -256,7 +256,7 @@ def test_rate_limit_with_retry_after_is_not_slept_on(fake_openai):
     error = info.value
     assert (error.status_code, error.code, error.retryable, error.retry_after) == (
         429,
-        "AI_RATE_LIMIT",
+        "ai_rate_limit",
         True,
         7,
     )
@@ -304,7 +304,7 @@ def test_unreachable_provider_is_network_error(settings, closed_port):
     settings.AI_RETRY_BASE_SECONDS = 0.001
     with pytest.raises(AINetworkError) as info:
         ai.transform_style(content="text", target_style="technical")
-    assert info.value.code == "AI_NETWORK_ERROR"
+    assert info.value.code == "ai_network_error"
 
 
 def test_bad_request_is_not_retried(fake_openai):

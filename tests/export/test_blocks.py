@@ -94,7 +94,7 @@ def memory_doc(**kwargs):
     return document_from_memory(
         title="T",
         chapters=[
-            {"id": "a", "level": 1, "title": "*Star* [link] # 1. x", "content": "<p>1. not a list</p>"},
+            {"id": "a", "title": "*Star* [link] # 1. x", "content": "<p>1. not a list</p>"},
             {"id": "b", "level": 1, "title": "Empty", "content": ""},
         ],
         **kwargs,

@@ -132,7 +132,8 @@ def test_routes_answer_with_a_trailing_slash(api, book_id):
         ("?!?", 'attachment; filename="untitled.md"'),
         (
             "Café déjà vu",
-            "attachment; filename=\"Cafe deja vu.md\"; filename*=UTF-8''Caf%C3%A9%20d%C3%A9j%C3%A0%20vu.md",
+            'attachment; filename="Cafe deja vu.md"; '
+            "filename*=UTF-8''Caf%C3%A9%20d%C3%A9j%C3%A0%20vu.md",
         ),
         ("漢字", "attachment; filename=\"untitled.md\"; filename*=UTF-8''%E6%BC%A2%E5%AD%97.md"),
     ],

@@ -272,7 +272,11 @@ def test_markdown(api, book_id):
     assert text.startswith("# Export Test Book\n\n**A Subtitle**\n\nby Ada Writer\n")
     assert "Genre: Fantasy • Target Audience: Young adults" in text
     contents = text[text.index("## Table of Contents") : text.index("## Chapter 1")]
-    assert contents.split("\n")[2:5] == ["- 1\\. Beginnings", "  - 1.1 Early Days", "- 2\\. Endings"]
+    assert contents.split("\n")[2:5] == [
+        "- 1\\. Beginnings",
+        "  - 1.1 Early Days",
+        "- 2\\. Endings",
+    ]
     assert_in_order(
         text,
         [

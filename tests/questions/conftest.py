@@ -48,6 +48,26 @@ def make_book(owner, **extra):
     return BookFactory(owner=owner, toc=copy.deepcopy(TOC), toc_version=1, **extra)
 
 
+@pytest.fixture(autouse=True)
+def generous_generation_limits(settings):
+    """Generation is limited per user (3 per 2 min, 2 regenerations per 3 min); tests that set
+    up several chapters need more. The rate-limit tests put the reference values back."""
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "chapter_questions_generate": "1000/120",
+        "chapter_questions_regenerate": "1000/180",
+    }
+
+
+@pytest.fixture
+def reference_limits(settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "chapter_questions_generate": "3/120",
+        "chapter_questions_regenerate": "2/180",
+    }
+
+
 @pytest.fixture
 def book(user):
     return make_book(user, title="The Keeper of Light", genre="Fiction")

@@ -119,9 +119,7 @@ def test_body_that_is_not_an_object_is_422(api, book):
 
 
 def test_malformed_json_is_400(api, book):
-    response = api.generic(
-        "POST", chapter_url(URL, book), "{nope", content_type="application/json"
-    )
+    response = api.generic("POST", chapter_url(URL, book), "{nope", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 
@@ -164,7 +162,7 @@ def test_book_without_toc_is_404(api, user):
     assert response.json()["code"] == "chapter_not_found"
 
 
-def test_rate_limited_after_three_per_window(api, book):
+def test_rate_limited_after_three_per_window(api, book, reference_limits):
     for _ in range(3):
         assert api.post(chapter_url(URL, book), {"count": 3}, format="json").status_code == 200
     response = api.post(chapter_url(URL, book), {"count": 3}, format="json")
@@ -235,7 +233,7 @@ def test_provider_failure_is_503_and_stores_nothing(api, book, fake_openai):
     response = api.post(chapter_url(URL, book), {"count": 3}, format="json")
     assert response.status_code == 503
     body = response.json()
-    assert body["code"] == "AI_SERVICE_UNAVAILABLE" and body["retryable"] is True
+    assert body["code"] == "ai_service_unavailable" and body["retryable"] is True
     assert fake_openai.calls == 3  # retried, then gave up
     assert not Question.objects.exists()
     assert not AuditLog.objects.filter(action="generate_questions").exists()

@@ -1,5 +1,7 @@
 """POST .../regenerate-questions?preserve_responses=..."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -20,7 +22,7 @@ def regenerate(api, book, body=None, chapter_id="ch1", **params):
 
 
 def answer(api, book, question, status="draft"):
-    url = question_url("chapter-question-response", book, question["id"])
+    url = question_url("chapter-question-response", book, question["id"], question["chapter_id"])
     response = api.put(url, {"response_text": "an answer", "status": status}, format="json")
     assert response.status_code == 200
 
@@ -62,8 +64,17 @@ def test_preserve_is_the_default(api, book, questions):
     assert Question.objects.filter(pk=questions[0]["id"]).exists()
 
 
+def scripted_questions(fake_openai, count=3):
+    items = [
+        {"question_text": f"What does Ada notice on watch number {n}?", "question_type": "plot"}
+        for n in range(count)
+    ]
+    fake_openai.reply(json.dumps(items))
+
+
 def test_preserve_with_everything_answered_generates_nothing(api, book, fake_openai):
-    questions = generate(api, book, count=3)  # fake server unscripted: templates fill in
+    scripted_questions(fake_openai)
+    questions = generate(api, book, count=3)
     for question in questions:
         answer(api, book, question)
     calls = fake_openai.calls
@@ -100,7 +111,8 @@ def test_regenerate_only_touches_its_chapter(api, book, questions):
 
 
 def test_failed_generation_leaves_old_questions_in_place(api, book, fake_openai):
-    questions = generate(api, book, count=3)  # templates (the fake server answers 500)
+    scripted_questions(fake_openai)
+    questions = generate(api, book, count=3)
     answer(api, book, questions[0], "completed")
     rate(api, book, questions[1])
     before = sorted(map(str, Question.objects.values_list("pk", flat=True)))
@@ -108,7 +120,7 @@ def test_failed_generation_leaves_old_questions_in_place(api, book, fake_openai)
     calls = fake_openai.calls
     response = regenerate(api, book, preserve_responses="false")
     assert response.status_code == 503
-    assert response.json()["code"] == "AI_SERVICE_UNAVAILABLE"
+    assert response.json()["code"] == "ai_service_unavailable"
     assert fake_openai.calls - calls == 3  # the provider really was asked, and retried
     assert sorted(map(str, Question.objects.values_list("pk", flat=True))) == before
     assert QuestionResponse.objects.count() == 1 and QuestionRating.objects.count() == 1
@@ -133,7 +145,7 @@ def test_regenerate_access_control(api, other_api, anon, book, questions):
     assert Question.objects.count() == 5
 
 
-def test_regenerate_is_rate_limited_two_per_window(api, book, questions):
+def test_regenerate_is_rate_limited_two_per_window(api, book, questions, reference_limits):
     assert regenerate(api, book, preserve_responses="false").status_code == 200
     assert regenerate(api, book, preserve_responses="false").status_code == 200
     limited = regenerate(api, book, preserve_responses="false")
