@@ -306,6 +306,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 AWS_STORAGE_BUCKET_NAME = env("AWS_S3_BUCKET")
 AWS_S3_REGION_NAME = env("AWS_REGION", "us-east-1")
+# Cover URLs are stored in books, so S3 URLs must not be presigned (those expire); objects are
+# served by their plain URL (bucket policy: public read) and may be cached for a day.
+AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage"

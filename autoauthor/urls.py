@@ -5,14 +5,18 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from autoauthor import views
 from autoauthor.api.routers import route
 
 api_v1 = [
     route("health", views.HealthView.as_view(), "health"),
-    route("openapi.json", SpectacularAPIView.as_view(), "openapi"),
+    route("openapi.json", SpectacularJSONAPIView.as_view(), "openapi"),  # JSON, as named
     path("", include("accounts.api.urls")),
     path("", include("books.api.urls")),
     path("", include("books.api.ai_urls")),

@@ -101,9 +101,7 @@ def book_toc_readiness(*, book) -> dict:
             "suggestions": list(analysis.get("suggestions") or []),
             "word_count": int(analysis.get("word_count", words)),
             "character_count": int(analysis.get("character_count", chars)),
-            "meets_minimum_requirements": bool(
-                analysis.get("meets_minimum_requirements", False)
-            ),
+            "meets_minimum_requirements": bool(analysis.get("meets_minimum_requirements", False)),
         }
     return {
         "is_ready_for_toc": False,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import NotFound
+from books.services.books import OFFENSIVE_WORDS
 from questions.models import Question, QuestionDifficulty, QuestionResponse, QuestionType, now_ms
 from questions.services.templates import SUGGESTED_RESPONSE_LENGTH, template_questions
 
@@ -28,6 +29,10 @@ TEXT_MIN, TEXT_MAX = 10, 1000
 HELP_TEXT_MAX = 1000
 EXAMPLES_MAX, EXAMPLE_MAX = 10, 500
 TYPE_CYCLE = [str(kind) for kind in QuestionType]
+# The word list of the summary check (books), applied as whole words in any case.
+_OFFENSIVE_RE = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, OFFENSIVE_WORDS)) + r")\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -58,9 +63,10 @@ def question_drafts_complete(
     *, raw: list[dict], count: int, difficulty: str | None, focus: list[str] | None
 ) -> list[dict]:
     """Validate and complete the AI's raw questions (reference §3.5.3 step 7): texts shorter than
-    10 or longer than 1000 characters and repeated texts are dropped; an unknown type becomes the
-    next type of the focus list (all five types when none), an unknown difficulty the requested
-    one (medium when none); help text and examples are trimmed. At most `count` are kept."""
+    10 or longer than 1000 characters, texts with an offensive word and repeated texts are
+    dropped; an unknown type becomes the next type of the focus list (all five types when
+    none), an unknown difficulty the requested one (medium when none); help text and examples
+    are trimmed. At most `count` are kept."""
     requested = difficulty if difficulty in SUGGESTED_RESPONSE_LENGTH else None
     cycle = list(dict.fromkeys(kind for kind in focus or [] if kind in TYPE_CYCLE)) or TYPE_CYCLE
     seen: set[str] = set()
@@ -72,6 +78,8 @@ def question_drafts_complete(
             continue
         text = re.sub(r"\s+", " ", str(item.get("question_text") or "")).strip()
         if not TEXT_MIN <= len(text) <= TEXT_MAX or text.casefold() in seen:
+            continue
+        if _OFFENSIVE_RE.search(text):
             continue
         seen.add(text.casefold())
         kind = str(item.get("question_type") or "").strip().lower()

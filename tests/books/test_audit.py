@@ -190,3 +190,13 @@ def test_audit_log_ownership_ids_and_auth(api, other_api, anon, user):
     assert api.get(audit_url("bad")).status_code == 404
     assert api.get(audit_url(ObjectId())).status_code == 404
     assert anon.get(audit_url(book.pk)).status_code == 401
+
+
+def test_audit_log_includes_structure_rows_written_by_other_services(api, user):
+    """TOC and chapter events name the book as their target, so the book's log shows them."""
+    book = BookFactory(owner=user)
+    body = {"toc": {"chapters": [{"title": "Opening", "description": "", "level": 1}]}}
+    url = reverse("book-toc", kwargs={"book_id": str(book.pk)})
+    assert api.put(url, body, format="json").status_code == 200
+    actions = [row["action"] for row in api.get(audit_url(book.pk)).json()]
+    assert actions[0] == "toc_update"

@@ -187,3 +187,48 @@ def test_deleting_the_book_deletes_its_cover_files(api, user, media_root):
     assert api.delete(reverse("books-detail", kwargs={"book_id": str(book.pk)})).status_code == 204
     assert not stored_path(media_root, body["cover_image_url"]).exists()
     assert not stored_path(media_root, body["cover_thumbnail_url"]).exists()
+
+
+def test_s3_cover_urls_are_plain_and_map_back_to_their_storage_name(settings, user):
+    """With S3 configured (AWS_S3_BUCKET), stored cover URLs must not expire, and the delete
+    of a replaced cover finds the object key from the URL. URL building is local (no network)."""
+    from storages.backends.s3 import S3Storage
+
+    from books.services.books import _cover_storage_name
+
+    storage = S3Storage(
+        bucket_name="covers-bucket",
+        region_name="eu-west-1",
+        access_key="AKIAEXAMPLE",
+        secret_key="secret",
+        querystring_auth=settings.AWS_QUERYSTRING_AUTH,
+    )
+    book = BookFactory(owner=user)
+    name = f"cover_images/{book.pk}/abc.jpg"
+    url = storage.url(name)
+    assert "X-Amz-Signature" not in url and "Expires" not in url
+    assert _cover_storage_name(book_pk=book.pk, url=url) == name
+    assert _cover_storage_name(book_pk=ObjectId(), url=url) is None
+    assert _cover_storage_name(book_pk=book.pk, url="https://evil.example/x.jpg") is None
+    traversal = f"/media/cover_images/{book.pk}/../../etc/passwd"
+    assert _cover_storage_name(book_pk=book.pk, url=traversal) is None
+
+
+def test_stale_upload_replaces_the_upload_that_landed_in_between(api, user, media_root):
+    """Two uploads racing: the one that read the book first retries its swap against the
+    other's URLs and deletes the files it replaces, so no file is orphaned."""
+    from books.services.books import book_cover_upload
+
+    book = BookFactory(owner=user)
+    stale = Book.objects.only("owner_id", "cover_image_url", "cover_thumbnail_url").get(pk=book.pk)
+    between = upload(api, book.pk, image_bytes()).json()
+    result = book_cover_upload(
+        book=stale,
+        upload=SimpleUploadedFile("late.png", image_bytes(), content_type="image/png"),
+    )
+    book.refresh_from_db()
+    assert book.cover_image_url == result.cover_image_url != between["cover_image_url"]
+    assert not stored_path(media_root, between["cover_image_url"]).exists()
+    assert not stored_path(media_root, between["cover_thumbnail_url"]).exists()
+    stored = sorted(p.name for p in (media_root / "cover_images" / str(book.pk)).iterdir())
+    assert len(stored) == 2  # exactly the winner's cover and thumbnail

@@ -6,7 +6,7 @@ from django.urls import resolve, reverse
 
 from questions.api import views
 from questions.models import Question, QuestionRating, QuestionResponse
-from tests.questions.conftest import chapter_url, generate, question_url
+from tests.questions.conftest import TOC, chapter_url, generate, question_url
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,19 @@ def test_deleting_a_chapter_removes_its_subtree_questions(api, book, answered):
     assert [str(r.question_id) for r in QuestionRating.objects.all()] == [kept]
     gone = api.get(chapter_url("chapter-questions", book, "ch1"))
     assert gone.status_code == 404 and gone.json()["code"] == "chapter_not_found"
+
+
+def test_replacing_the_toc_without_a_chapter_removes_its_questions(api, book, answered):
+    chapters = [
+        {key: value for key, value in node.items() if key != "subchapters"} | {"subchapters": []}
+        for node in TOC["chapters"]
+        if node["id"] == "ch2"
+    ]
+    url = reverse("book-toc", kwargs={"book_id": str(book.pk)})
+    response = api.put(url, {"toc": {"chapters": chapters}}, format="json")
+    assert response.status_code == 200, response.content
+    assert set(Question.objects.values_list("chapter_id", flat=True)) == {"ch2"}
+    assert QuestionResponse.objects.count() == QuestionRating.objects.count() == 1
 
 
 def test_deleting_the_book_removes_every_question(api, book, answered):

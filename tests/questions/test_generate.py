@@ -245,3 +245,29 @@ def test_questions_are_per_book(api, user, book):
     generate(api, second, count=4)
     assert Question.objects.filter(book=book).count() == 3
     assert Question.objects.filter(book=second).count() == 4
+
+
+def test_provider_items_are_validated_and_completed(api, book, fake_openai):
+    items = [
+        {"question_text": "What does the shit storm do to Ada's lamp?", "question_type": "plot"},
+        {"question_text": "How   does Ada\nprepare for the night watch?", "question_type": "x"},
+        {"question_text": "How does Ada prepare for the night watch?", "question_type": "plot"},
+        {"question_text": "Why does Ada stay on the island?", "difficulty": "impossible"},
+        {"question_text": "x" * 1001},
+        "not an object",
+    ]
+    fake_openai.reply(json.dumps(items))
+    response = api.post(
+        chapter_url(URL, book),
+        {"count": 4, "difficulty": "easy", "focus": ["theme"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    questions = response.json()["questions"]
+    assert [q["is_fallback"] for q in questions] == [False, False, True, True]
+    first, second = questions[0], questions[1]
+    assert first["question_text"] == "How does Ada prepare for the night watch?"
+    assert first["question_type"] == "theme"  # unknown type: the focus list's next type
+    assert second["question_text"] == "Why does Ada stay on the island?"
+    assert second["difficulty"] == "easy"  # unknown difficulty: the requested one
+    assert all("shit" not in q["question_text"] for q in questions)

@@ -114,7 +114,7 @@ def test_list_costs_a_constant_number_of_commands(api, book, count_mongo_command
     with count_mongo_commands() as many:
         body = api.get(chapter_url(LIST, book), {"status": "not_answered", "limit": 50}).json()
     assert body["total"] == 23
-    assert len(many) == len(few)
+    assert len(few) > 0 and len(many) == len(few)
 
 
 def test_list_access_control(api, other_api, anon, book):

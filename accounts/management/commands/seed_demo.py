@@ -1,20 +1,55 @@
-"""Create demo data for a fresh install (idempotent)."""
+"""Create demo data for a fresh install: the demo admin and demo user (printed credentials) and
+realistic demo books for the demo user. Idempotent: `make run` calls it on every start."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.demo import demo_users_ensure
 from autoauthor.api.context import system_actor
+from books.services.demo import DEFAULT_DEMO_BOOKS, demo_books_ensure
 
 
 class Command(BaseCommand):
-    help = "Create the demo admin and demo user when absent and print their credentials."
+    help = (
+        "Create the demo admin and demo user when absent, print their credentials, and give "
+        f"the demo user {DEFAULT_DEMO_BOOKS} demo books (summary, TOC, chapter content, "
+        "questions and responses) unless they already have books. --books N always adds N."
+    )
 
-    def handle(self, *args, **options):
-        with system_actor():
-            accounts = demo_users_ensure()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--books",
+            type=int,
+            default=None,
+            metavar="N",
+            help=(
+                "Add N demo books to the demo user even if they already have books "
+                f"(default: {DEFAULT_DEMO_BOOKS}, only when they have none)."
+            ),
+        )
+
+    def handle(self, *args, books=None, **options):
+        if books is not None and books < 0:
+            raise CommandError("--books must be 0 or more")
+        try:
+            with system_actor():
+                accounts = demo_users_ensure()
+                demo_user = next(user for user, _, _ in accounts if not user.is_staff)
+
+                def progress(book):
+                    self.stdout.write(f"  created demo book: {book.title} ({book.pk})")
+
+                created = demo_books_ensure(owner=demo_user, count=books, progress=progress)
+        except CommandError:
+            raise
+        except Exception as exc:  # any failure must end with a non-zero exit and a clear line
+            raise CommandError(f"Seeding demo data failed: {exc}") from exc
+        if created:
+            self.stdout.write(f"Created {len(created)} demo books for {demo_user.email}")
+        else:
+            self.stdout.write(f"Demo books: {demo_user.email} already has books (none added)")
         self.stdout.write("Demo accounts (development only):")
-        for user, password, created in accounts:
-            state = "created" if created else "existing"
+        for user, password, created_now in accounts:
+            state = "created" if created_now else "existing"
             self.stdout.write(
                 f"  {user.email:<28} password: {password:<24} ({state}, role {user.role})"
             )
