@@ -82,7 +82,9 @@ class User(AuditedModel, AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_admin(self) -> bool:
-        return self.is_staff or self.role == self.Role.ADMIN
+        # Staff alone is not enough: editors are staff (for the Django admin) and must not get
+        # the API's administrator powers over accounts.
+        return self.is_superuser or self.role == self.Role.ADMIN
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from django.contrib import messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
@@ -76,6 +77,21 @@ class ServiceAdminMixin:
             request,
             lambda: super(ServiceAdminMixin, self).changelist_view(request, extra_context),
         )
+
+    def get_deleted_objects(self, objs, request):
+        """Rows of read-only admins (logs) that a delete cascades to need the user's model
+        delete permission, not their admin's: those admins refuse deletes through their own
+        pages only, and the services delete logs together with what they belong to."""
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        allowed = {
+            str(model._meta.verbose_name)
+            for model, model_admin in self.admin_site._registry.items()
+            if isinstance(model_admin, ReadOnlyAdminMixin)
+            and request.user.has_perm(
+                f"{model._meta.app_label}.{get_permission_codename('delete', model._meta)}"
+            )
+        }
+        return to_delete, counts, {str(p) for p in perms_needed} - allowed, protected
 
 
 class ReadOnlyAdminMixin:

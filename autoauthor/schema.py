@@ -53,3 +53,30 @@ class JWTScheme(SimpleJWTScheme):
 
 class CookieSessionScheme(SessionScheme):
     target_class = "accounts.authentication.SessionAuthentication"
+
+
+# Errors that apply to every operation with a request body whatever its view does: the one
+# exception handler answers 400 `parse_error` for a body that is not valid JSON (or not UTF-8),
+# and 413 `request_too_large` for a body above DATA_UPLOAD_MAX_MEMORY_SIZE.
+BODY_ERRORS = {"400": _DESCRIPTIONS[400], "413": _DESCRIPTIONS[413]}
+
+
+def document_body_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the 400 and 413 error responses (the one error
+    body) to every operation that takes a request body, unless the view documented them."""
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in BODY_ERRORS.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "content": {"application/json": {"schema": error_ref}},
+                        "description": description,
+                    },
+                )
+            operation["responses"] = dict(sorted(responses.items()))
+    return result

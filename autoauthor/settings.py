@@ -231,7 +231,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "autoauthor.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "autoauthor.api.parsers.StorableJSONParser",  # JSON MongoDB can store
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -256,6 +256,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several endpoints have a `status` choice field; name the chapter statuses explicitly.
     "ENUM_NAME_OVERRIDES": {"ChapterStatusEnum": "books.models.ChapterStatus"},
+    # Malformed (400) and oversized (413) bodies are answered for every operation with a body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "autoauthor.schema.document_body_errors",
+    ],
 }
 
 # Chapter-question enums (questions app): explicit names for choice sets shared by several fields.

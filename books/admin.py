@@ -53,6 +53,14 @@ class BookAdminForm(forms.ModelForm):
             "summary",
         )
 
+    def clean_metadata(self):
+        metadata = self.cleaned_data.get("metadata")
+        if metadata is None:
+            return {}
+        if not isinstance(metadata, dict):
+            raise ValidationError("Metadata must be a JSON object.", code="invalid")
+        return metadata
+
     def clean_summary(self):
         summary = self.cleaned_data.get("summary")
         if (summary or "") == (self.initial.get("summary") or ""):
@@ -154,8 +162,10 @@ class BookAdmin(ServiceAdminMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        # An emptied optional text field arrives as None, which book_update reads as "leave
+        # unchanged"; "" is how its callers clear a field.
         data = {
-            name: form.cleaned_data[name]
+            name: "" if form.cleaned_data[name] is None else form.cleaned_data[name]
             for name in book_services.BOOK_EDITABLE_FIELDS
             if name in form.changed_data
         }

@@ -17,8 +17,11 @@ import uuid
 from dataclasses import dataclass
 
 from accounts.services.audit import audit_record
+from autoauthor.ai import AIInvalidResponse, ai
 from autoauthor.api.errors import NotFound
+from books.models import Chapter
 from books.services.books import OFFENSIVE_WORDS
+from books.services.toc import chapter_document_ensure
 from questions.models import Question, QuestionDifficulty, QuestionResponse, QuestionType, now_ms
 from questions.services.templates import SUGGESTED_RESPONSE_LENGTH, template_questions
 
@@ -118,9 +121,6 @@ def question_drafts_generate(
     The AI layer's questions come first; when it returns fewer than `count` usable ones (an
     unusable answer counts as none), template questions fill the rest. Any other AI error is
     raised unchanged, so the caller stores nothing."""
-    from autoauthor.ai import ai
-    from autoauthor.ai.errors import AIInvalidResponse
-
     try:
         answer = ai.chapter_questions(
             book_title=book.title,
@@ -182,17 +182,13 @@ def _questions_insert(
     return questions, generation_id
 
 
-def _chapter_document(*, book, chapter_id: str):
-    from books.services.toc import chapter_document_ensure
-
+def _chapter_document(*, book, chapter_id: str) -> Chapter:
     return chapter_document_ensure(book=book, chapter_id=chapter_id)
 
 
 def _chapter_document_gone(*, chapter_document, questions: list[Question]) -> None:
     """A chapter deleted while we were generating takes its questions with it: if its document
     vanished before our insert landed, remove what we inserted and answer 404."""
-    from books.models import Chapter
-
     if not Chapter.objects.filter(pk=chapter_document.pk).exists():
         Question.objects.filter(pk__in=[question.pk for question in questions]).delete()
         raise NotFound("Chapter not found", code="chapter_not_found")

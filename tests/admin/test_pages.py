@@ -97,7 +97,7 @@ def test_book_search_by_title_and_owner_email_and_filters(admin_client, user, ot
     assert titles(q=other_user.email) == {theirs.title}
     assert titles(genre="Mystery") == {theirs.title}
     assert titles(published__exact="1") == {mine.title}
-    assert titles(**{"created_at__gte": "2000-01-01"}) == {mine.title, theirs.title}
+    assert titles(**{"created_at__gte": "2000-01-01 00:00:00+00:00"}) == {mine.title, theirs.title}
 
 
 def test_audit_log_filters_by_action_resource_actor_and_shows_the_actor_email(

@@ -18,10 +18,13 @@ import os
 import zlib
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 import schemathesis
 from django.core.management import call_command
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -43,6 +46,9 @@ CHECKS = [
     response_schema_conformance,
 ]
 REAL_ID_PERCENT = 85
+PHASES = [Phase.explicit, Phase.generate] + (
+    [Phase.shrink] if os.environ.get("FUZZ_SHRINK") == "1" else []
+)
 
 SERVER_ENV = {
     "RATELIMIT_ENABLE": "false",
@@ -74,23 +80,8 @@ def fuzz_world(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def fuzz_schema(fuzz_world):
-    config = schemathesis.Config.from_dict(
-        {
-            "seed": SEED,
-            "generation": {
-                "mode": "all",
-                "max-examples": MAX_EXAMPLES,
-                "no-shrink": os.environ.get("FUZZ_SHRINK") != "1",
-                "with-security-parameters": False,
-                "database": "none",
-            },
-            "phases": {"stateful": {"enabled": False}},
-        }
-    )
+    config = schemathesis.Config.from_dict({"generation": {"with-security-parameters": False}})
     return schemathesis.openapi.from_url(f"{fuzz_world.base}/api/v1/openapi.json", config=config)
-
-
-schema = schemathesis.pytest.from_fixture("fuzz_schema")
 
 
 def _real(value) -> bool:
@@ -140,15 +131,36 @@ def aim(case, world: World) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@schema.parametrize()
-@settings(
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    print_blob=True,
-)
-def test_every_operation_conforms(case, fuzz_world):
-    headers = aim(case, fuzz_world)
-    case.call_and_validate(base_url=fuzz_world.base, headers=headers, checks=CHECKS, timeout=60)
+def run_operation(operation, world: World) -> None:
+    """Positive and negative cases of one operation, each sent and checked."""
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @hypothesis.seed(zlib.crc32(f"{SEED}{operation.label}".encode()))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=PHASES,
+        print_blob=True,
+    )
+    @given(case=strategy)
+    def check(case):
+        headers = aim(case, world)
+        case.call_and_validate(base_url=world.base, headers=headers, checks=CHECKS, timeout=60)
+
+    check()
+
+
+def test_every_operation_conforms(fuzz_world, fuzz_schema, subtests):
+    operations = [result.ok() for result in fuzz_schema.get_all_operations()]
+    assert len(operations) >= 60, "the live document lost operations"
+    for operation in operations:
+        with subtests.test(operation.label):
+            run_operation(operation, fuzz_world)
 
 
 def test_seeded_data_is_reachable(fuzz_world):

@@ -61,6 +61,10 @@ def generous_generation_limits(settings):
 
 @pytest.fixture
 def reference_limits(settings):
+    """The reference's limits, counted in process memory: the test Redis database is shared
+    with every other test run on this machine, and their per-test flush would reset our
+    counters mid-test (the Redis counting itself is tested in tests/api)."""
+    settings.REDIS_ENABLED = False
     settings.RATE_LIMITS = {
         **settings.RATE_LIMITS,
         "chapter_questions_generate": "3/120",

@@ -14,3 +14,104 @@ def test_openapi_json_is_json_whatever_the_accept_header(anon):
         assert response["Content-Type"].startswith("application/")
         assert "json" in response["Content-Type"]
         assert "/api/v1/health/" in response.json()["paths"]
+
+
+@pytest.mark.parametrize("skip", ["5890079132986546176", "1000001", "-1", "1e3"])
+def test_out_of_range_skip_is_422_not_500(api, skip):
+    # Finding: GET /books?skip=5890079132986546176 reached MongoDB, which refused the offset: 500.
+    response = api.get(reverse("books-list"), {"skip": skip})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "skip"
+
+
+def test_largest_skip_is_an_empty_page(api):
+    response = api.get(reverse("books-list"), {"skip": "1000000"})
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+@pytest.mark.parametrize(
+    "method, name, path",
+    [
+        ("post", "books-list", "/api/v1/books/"),
+        ("post", "auth-logout", "/api/v1/auth/logout/"),
+        ("patch", "chapter-content", "/api/v1/books/{book_id}/chapters/{chapter_id}/content/"),
+    ],
+)
+def test_undecodable_json_body_is_a_documented_400(api, method, name, path):
+    # Finding: a body that is not UTF-8 JSON is 400 parse_error, but no operation documented 400.
+    book_id = api.post(reverse("books-list"), {"title": "T"}, format="json").json()["id"]
+    kwargs = {"book_id": book_id, "chapter_id": "ch1"} if "{book_id}" in path else {}
+    url = reverse(name, kwargs=kwargs)
+    response = getattr(api, method)(url, b"\xb8n.", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    operation = api.get(reverse("openapi")).json()["paths"][path][method]
+    assert {"400", "413"} <= set(operation["responses"])
+
+
+@pytest.fixture
+def toc_book(api, settings):
+    settings.RATELIMIT_ENABLE = False
+    from tests.reliability.support import SEED_TOC
+
+    book_id = api.post(reverse("books-list"), {"title": "T"}, format="json").json()["id"]
+    assert api.put(reverse("book-toc", kwargs={"book_id": book_id}), {"toc": SEED_TOC},
+                   format="json").status_code == 200  # fmt: skip
+    return book_id
+
+
+def nested(depth: int):
+    value = 1
+    for _ in range(depth - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "name, method, body",
+    [
+        # Finding: chapter metadata with a NUL in a key reached MongoDB (InvalidDocument): 500.
+        ("chapter-detail", "put", {"metadata": {"k\x00": 1}}),
+        ("book-toc", "put", {"toc": {"chapters": [{"title": "A", "metadata": {"\x00": 1}}]}}),
+        ("book-toc", "put", {"toc": {"chapters": [{"title": "A", "x\x00": 1}]}}),
+        ("books-list", "post", {"title": "A", "metadata": {"k\x00": 1}}),
+        # Finding: metadata nested 150 levels was stored (real MongoDB refuses > 100 levels).
+        ("chapter-detail", "put", {"metadata": nested(40)}),
+    ],
+)
+def test_unstorable_json_is_400_and_nothing_changes(api, toc_book, name, method, body):
+    kwargs = {"book_id": toc_book, "chapter_id": "ch1"}
+    if name == "book-toc":
+        kwargs.pop("chapter_id")
+    url = reverse("books-list") if name == "books-list" else reverse(name, kwargs=kwargs)
+    before = api.get(reverse("book-toc", kwargs={"book_id": toc_book})).json()
+    response = getattr(api, method)(url, body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "parse_error"
+    assert api.get(reverse("book-toc", kwargs={"book_id": toc_book})).json() == before
+
+
+def test_json_nested_thousands_of_levels_is_400_not_500(api):
+    # Finding: Python's JSON decoder raised RecursionError on "[[[[...": every JSON endpoint 500.
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = api.post(reverse("books-list"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_nesting_up_to_the_limit_and_nul_in_values_are_stored(api, toc_book):
+    from autoauthor.api.parsers import MAX_JSON_DEPTH
+
+    # body -> metadata -> ... : the body object is level 1
+    metadata = nested(MAX_JSON_DEPTH - 1)
+    chapter = {"book_id": toc_book, "chapter_id": "ch1"}
+    response = api.put(
+        reverse("chapter-detail", kwargs=chapter),
+        {"title": "Nul\x00inside", "metadata": {"note": "a\x00b", "deep": metadata["a"]}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    stored = api.get(reverse("chapter-detail", kwargs=chapter)).json()["chapter"]
+    assert stored["title"] == "Nul\x00inside"
+    assert stored["metadata"]["note"] == "a\x00b"

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the checks as JSON.")
 
-    def handle(self, *args, json_output=False, **options):
+    def handle(self, *args, **options):
         checks = {"mongodb": health.check_mongodb(), "redis": health.check_redis()}
         healthy = checks["mongodb"]["status"] == "ok" and checks["redis"]["status"] in (
             "ok",

@@ -37,8 +37,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, book_id, fmt, output, include_empty, page_size, force, **options):
         oid = parse_object_id(book_id)
-        book = Book.objects.select_related("owner").filter(pk=oid, deleted_at=None).first()
-        if oid is None or book is None:
+        book = (
+            Book.objects.select_related("owner").filter(pk=oid, deleted_at=None).first()
+            if oid is not None
+            else None
+        )
+        if book is None:
             raise CommandError(f"Book {book_id} not found")
         target = Path(output)
         if target.exists() and not force:
@@ -53,12 +57,13 @@ class Command(BaseCommand):
                 )
         except DomainError as exc:
             raise CommandError(f"Export failed: {domain_error_text(exc)}") from exc
+        tmp = target.with_name(f".{target.name}.part")  # never leave a half-written FILE
         try:
-            tmp = target.with_name(f".{target.name}.part")
             with tmp.open("wb") as out:
                 shutil.copyfileobj(exported.file, out)
             tmp.replace(target)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)
             raise CommandError(f"Cannot write {output}: {exc}") from exc
         finally:
             exported.file.close()

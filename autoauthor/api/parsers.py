@@ -1,0 +1,48 @@
+"""The JSON parser of the API: DRF's, plus the limits of what MongoDB can store.
+
+A body is refused with 400 `parse_error` (the one error shape) when it is not JSON, nests deeper
+than MAX_JSON_DEPTH (MongoDB refuses documents nested deeper than 100 levels, and Python's decoder
+raises RecursionError -- a 500 -- on thousands of levels), or has an object key containing a NUL
+character (BSON field names are C strings: storing one fails). NUL characters inside string
+values are fine: BSON strings are length-prefixed, so they round-trip.
+"""
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+MAX_JSON_DEPTH = 32
+
+
+def json_problem(data) -> str | None:
+    """Why `data` (parsed JSON) cannot be accepted, or None. Iterative: no recursion limit."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+            if any("\x00" in key for key in value):
+                return "object keys must not contain NUL characters"
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return f"nested deeper than {MAX_JSON_DEPTH} levels"
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+class StorableJSONParser(JSONParser):
+    """`application/json` bodies that MongoDB can store (see the module docstring)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(
+                f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels"
+            ) from None
+        problem = json_problem(data)
+        if problem:
+            raise ParseError(f"JSON parse error - {problem}")
+        return data
