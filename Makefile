@@ -13,6 +13,11 @@ test:
 	@UV=$$(bin/bootstrap | tail -1) && bin/ensure-redis && \
 	$$UV run --frozen python -m pytest $(PYTEST_ARGS)
 
+# The schema fuzzer also runs in `make test` (25 examples per operation); this is a deeper run.
+fuzz:
+	@UV=$$(bin/bootstrap | tail -1) && bin/ensure-redis && \
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-150} $$UV run --frozen python -m pytest tests/fuzz $(PYTEST_ARGS)
+
 lint:
 	@UV=$$(bin/bootstrap | tail -1) && $$UV run --frozen ruff check . && $$UV run --frozen ruff format --check .
 

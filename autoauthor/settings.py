@@ -41,10 +41,16 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 INSECURE_SECRET_KEYS = {"", "changeme", "secret", "django-insecure-change-me"}
 SECRET_KEY = env("SECRET_KEY")
-if SECRET_KEY in INSECURE_SECRET_KEYS or len(SECRET_KEY) < 32:
+# As strong as Django's deploy check asks (security.W009: 50+ characters, 5+ distinct ones).
+if (
+    SECRET_KEY in INSECURE_SECRET_KEYS
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+):
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is missing, a default or shorter than 32 characters; "
+            "SECRET_KEY is missing, a default, shorter than 50 characters or not random; "
             "set a real SECRET_KEY (or DEBUG=true for development)."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
@@ -118,7 +124,8 @@ MONGODB_POOL_OPTIONS = {
     "waitQueueTimeoutMS": env_int("MONGODB_WAIT_QUEUE_TIMEOUT_MS", 5000),
     "maxIdleTimeMS": env_int("MONGODB_MAX_IDLE_TIME_MS", 60000),
     "connectTimeoutMS": env_int("MONGODB_CONNECT_TIMEOUT_MS", 5000),
-    "socketTimeoutMS": env_int("MONGODB_SOCKET_TIMEOUT_MS", 10000),
+    # A stalled server (alive, not answering) must become a 503 within ~5 s, like the others.
+    "socketTimeoutMS": env_int("MONGODB_SOCKET_TIMEOUT_MS", 5000),
 }
 DATABASES = {
     "default": {

@@ -416,11 +416,12 @@ def main():
                                 | {"MONGODB_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true"},
                                 data)  # fmt: skip
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
 
     print()
     print(f"{'operation':<18} {'conc':>4} {'req/s':>8} {'anchor':>7} {'ratio':>6} "

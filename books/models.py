@@ -19,6 +19,40 @@ from django.utils import timezone
 from accounts.models import AuditedModel
 
 
+class CompositeKeyManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_unique_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class CompositeUniqueKey(models.Model):
+    """Uniqueness of a pair of fields through one indexed string field, `unique_key`.
+
+    The embedded server checks a compound unique index by scanning the whole collection on every
+    insert (measured: 50 chapter inserts took 2 s with 300 chapters stored and kept growing),
+    while a single-field unique index is checked through the index on the embedded server and on
+    MongoDB alike. The key is derived from `unique_key_fields` on every save and bulk insert, and
+    a plain compound index on the same fields still serves lookups.
+    """
+
+    unique_key = models.CharField(max_length=200, unique=True, editable=False)
+    unique_key_fields: tuple[str, ...] = ()
+
+    objects = CompositeKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_unique_key()
+        super().save(*args, **kwargs)
+
+    def fill_unique_key(self) -> None:
+        self.unique_key = ":".join(str(getattr(self, name)) for name in self.unique_key_fields)
+
+
 class ChapterStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_PROGRESS = "in-progress", "In progress"
@@ -80,7 +114,9 @@ class Book(AuditedModel):
         return self.title
 
 
-class Chapter(models.Model):
+class Chapter(CompositeUniqueKey):
+    unique_key_fields = ("book_id", "chapter_id")
+
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="chapters")
     chapter_id = models.CharField(max_length=64)
     content = models.TextField(blank=True, default="")
@@ -97,9 +133,7 @@ class Chapter(models.Model):
 
     class Meta:
         db_table = "chapters"
-        constraints = [
-            models.UniqueConstraint(fields=["book", "chapter_id"], name="book_chapter_unique"),
-        ]
+        indexes = [models.Index(fields=["book", "chapter_id"], name="book_chapter_idx")]
 
     def __str__(self) -> str:
         return f"{self.book_id}:{self.chapter_id}"

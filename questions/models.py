@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AuditedModel
+from books.models import CompositeUniqueKey
 
 EDIT_HISTORY_LIMIT = 50
 
@@ -91,7 +92,9 @@ class Question(AuditedModel):
         return self.question_text[:60]
 
 
-class QuestionResponse(AuditedModel):
+class QuestionResponse(CompositeUniqueKey, AuditedModel):
+    unique_key_fields = ("question_id", "user_id")
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_responses"
@@ -110,15 +113,21 @@ class QuestionResponse(AuditedModel):
     last_edited_at = models.DateTimeField(default=timezone.now)
 
     audit_resource_type = "question_response"
-    audit_ignore_fields = ("updated_at", "created_at", "last_edited_at", "edit_history", "version")
+    audit_ignore_fields = (
+        "updated_at",
+        "created_at",
+        "last_edited_at",
+        "edit_history",
+        "version",
+        "unique_key",
+    )
     audit_length_fields = ("response_text",)
 
     class Meta:
         db_table = "question_responses"
-        constraints = [
-            models.UniqueConstraint(fields=["question", "user"], name="qr_question_user_uniq"),
-        ]
+        # (question, user) is unique through `unique_key` (see books.models.CompositeUniqueKey).
         indexes = [
+            models.Index(fields=["question", "user"], name="qr_question_user_idx"),
             models.Index(fields=["user", "-created_at"], name="qr_user_created_idx"),
         ]
 
@@ -126,7 +135,9 @@ class QuestionResponse(AuditedModel):
         return f"{self.question_id}:{self.user_id}"
 
 
-class QuestionRating(AuditedModel):
+class QuestionRating(CompositeUniqueKey, AuditedModel):
+    unique_key_fields = ("question_id", "user_id")
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ratings")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_ratings"
@@ -139,12 +150,12 @@ class QuestionRating(AuditedModel):
     updated_at = models.DateTimeField(default=timezone.now)
 
     audit_resource_type = "question_rating"
+    audit_ignore_fields = ("updated_at", "created_at", "unique_key")
 
     class Meta:
         db_table = "question_ratings"
-        constraints = [
-            models.UniqueConstraint(fields=["question", "user"], name="qrating_question_user_uniq"),
-        ]
+        # (question, user) is unique through `unique_key` (see books.models.CompositeUniqueKey).
+        indexes = [models.Index(fields=["question", "user"], name="qrating_question_user_idx")]
 
     def __str__(self) -> str:
         return f"{self.question_id}:{self.user_id}={self.rating}"

@@ -36,8 +36,17 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
 
 
 @contextmanager
-def api_server(*, env: dict[str, str] | None = None, workers: int = 1):
-    """Serve the project with gunicorn on a free port, against the test database."""
+def api_server(
+    *,
+    env: dict[str, str] | None = None,
+    workers: int = 1,
+    extra_args: tuple[str, ...] = (),
+    output: Path | None = None,
+):
+    """Serve the project with gunicorn on a free port, against the test database.
+
+    `extra_args` are appended to gunicorn's command line (e.g. an access log); with `output` the
+    server's stdout and stderr go to that file instead of the test's."""
     port = free_port()
     process_env = {
         **os.environ,
@@ -47,11 +56,15 @@ def api_server(*, env: dict[str, str] | None = None, workers: int = 1):
         "LOG_LEVEL": "WARNING",
         **(env or {}),
     }
+    log = output.open("ab") if output is not None else None
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "autoauthor.wsgi:application",
-         "-b", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+         "-b", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+         *extra_args],
         cwd=ROOT,
         env=process_env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -60,6 +73,8 @@ def api_server(*, env: dict[str, str] | None = None, workers: int = 1):
     finally:
         process.terminate()
         process.wait(timeout=15)
+        if log is not None:
+            log.close()
 
 
 class RedisServer:

@@ -127,6 +127,20 @@ def error_body(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
         return 403, {"detail": "You do not have permission.", "code": "permission_denied"}, headers
     if isinstance(exc, RequestDataTooBig):
         return 413, {"detail": "Request body too large.", "code": "request_too_large"}, headers
+    if isinstance(exc, OverflowError) and "8-byte ints" in str(exc):
+        # bson refuses an integer beyond 64 bits that input validation let through (e.g. from a
+        # form field): the client's value, not a server fault.
+        return (
+            422,
+            {
+                "detail": "Validation error",
+                "code": "validation_error",
+                "errors": [
+                    {"field": "", "message": "A number is too large to store.", "code": "max_value"}
+                ],
+            },
+            headers,
+        )
     if is_database_unavailable(exc):
         logger.warning("Database unavailable: %s", exc)
         return 503, dict(DATABASE_UNAVAILABLE), headers
@@ -170,6 +184,10 @@ def handler500(request):
 
 
 def handler400(request, exception=None):
+    # Django reports a body above DATA_UPLOAD_MAX_MEMORY_SIZE read outside DRF (admin forms, plain
+    # views) as a SuspiciousOperation: it is still 413 `request_too_large`, as in DRF views.
+    if isinstance(exception, RequestDataTooBig):
+        return json_error_response(exception)
     return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
 
 

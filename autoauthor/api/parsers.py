@@ -2,15 +2,27 @@
 
 A body is refused with 400 `parse_error` (the one error shape) when it is not JSON, nests deeper
 than MAX_JSON_DEPTH (MongoDB refuses documents nested deeper than 100 levels, and Python's decoder
-raises RecursionError -- a 500 -- on thousands of levels), or has an object key containing a NUL
-character (BSON field names are C strings: storing one fails). NUL characters inside string
-values are fine: BSON strings are length-prefixed, so they round-trip.
+raises RecursionError -- a 500 -- on thousands of levels), has an object key containing a NUL
+character (BSON field names are C strings: storing one fails), or has a string or key with a lone
+surrogate escape such as "\\ud800" (valid JSON, but not encodable as UTF-8, so BSON cannot hold it),
+or has an integer outside the signed 64-bit range (BSON's largest integer). NUL characters inside
+string values are fine: BSON strings are length-prefixed, so they round-trip (serializer text fields
+still refuse them, as DRF does).
 """
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 MAX_JSON_DEPTH = 32
+INT64 = range(-(2**63), 2**63)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def json_problem(data) -> str | None:
@@ -18,10 +30,18 @@ def json_problem(data) -> str | None:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        if isinstance(value, str):
+            if not _encodable(value):
+                return "strings must not contain unpaired surrogate escapes"
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
+            return "integers must fit in 64 bits"
         if isinstance(value, dict):
             children = value.values()
             if any("\x00" in key for key in value):
                 return "object keys must not contain NUL characters"
+            if not all(_encodable(key) for key in value):
+                return "object keys must not contain unpaired surrogate escapes"
         elif isinstance(value, list):
             children = value
         else:

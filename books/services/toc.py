@@ -152,6 +152,10 @@ def _check_text(value, field: str, *, required: bool, max_length: int, label: st
         raise ValidationFailed(field, f"{label} must be a string", code="invalid")
     if required and not value.strip():
         raise ValidationFailed(field, f"{label} must not be blank", code="blank")
+    if "\x00" in value:  # as every text field of the API (DRF's CharField refuses them too)
+        raise ValidationFailed(
+            field, f"{label} must not contain NUL characters", code="null_characters_not_allowed"
+        )
     if len(value) > max_length:
         raise ValidationFailed(
             field, f"{label} must be at most {max_length} characters", code="max_length"
@@ -257,14 +261,14 @@ def _normalize_node(raw, field: str, label: str, level: int, position: int, seen
 def toc_normalize(*, toc, old_toc: dict | None) -> dict:
     """Validate a submitted TOC at every level and return the structure to store.
 
-    Rules: `toc` is an object with a `chapters` list; at most MAX_CHAPTERS chapters and
-    subchapters together; each is an object with a non-blank `title` (at most 300 characters), an
-    optional string `description` (at most 5000), an optional non-negative integer `order`
-    (default: its position), an optional object `metadata`; ids are kept when given (1-64 of
-    `A-Za-z0-9_.:-`, not a reserved route word, unique across the TOC) and assigned (uuid4 hex)
-    when missing; chapters nest two levels (a subchapter with subchapters is rejected). `level`
-    follows the nesting; Chapter-document keys (status, content, word_count, ...) are not part of
-    the structure and are dropped; other client keys are kept. `total_chapters` is the number of
+    Rules: `toc` is an object with a `chapters` list; at most MAX_CHAPTERS chapters and subchapters
+    together; each is an object with a non-blank `title` (at most 300 characters), an optional
+    string `description` (at most 5000; texts never contain NUL), an optional non-negative integer
+    `order` (default: its position), an optional object `metadata`; ids are kept when given (1-64 of
+    `A-Za-z0-9_.:-`, not a reserved route word, unique across the TOC) and assigned (uuid4 hex) when
+    missing; chapters nest two levels (a subchapter with subchapters is rejected). `level` follows
+    the nesting; Chapter-document keys (status, content, word_count, ...) are not part of the
+    structure and are dropped; other client keys are kept. `total_chapters` is the number of
     top-level chapters; `estimated_pages` must be a non-negative integer, `structure_notes` a
     string. Violations raise ValidationFailed (422) naming the field.
     """

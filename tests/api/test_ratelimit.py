@@ -101,3 +101,42 @@ def test_429_body_and_headers(api, settings):
     assert 1 <= int(response["Retry-After"]) <= 60
     assert response["X-RateLimit-Limit"] == "1"
     assert response["X-RateLimit-Remaining"] == "0"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_servers_survive_a_redis_outage_and_share_limits_again(user, tmp_path):
+    """Through two real server processes: Redis stopped -> requests keep being served (counted
+    per process), health degraded; Redis started again -> one shared count again."""
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    token = token_pair_create(user=user)["access"]
+    key = f"ratelimit:profile_get:{user.pk}"
+    env = {
+        "TEST_REDIS_URL": redis_server.url,
+        "RATELIMIT_PROFILE_GET": "4/60",
+        "RATELIMIT_REDIS_RETRY_SECONDS": "0",
+    }
+    try:
+        with api_server(env=env) as first, api_server(env=env) as second:
+            client = redis.Redis.from_url(redis_server.url)
+            assert [get(f"{base}/api/v1/users/me", token) for base in (first, second)] == [200] * 2
+            assert client.get(key) == b"2"
+
+            redis_server.stop()
+            codes = [get(f"{base}/api/v1/users/me", token) for base in (first, second) * 2]
+            assert codes == [200] * 4  # never a 500
+            with urllib.request.urlopen(f"{first}/api/v1/health", timeout=10) as response:
+                assert json.loads(response.read())["checks"]["redis"]["status"] == "unavailable"
+
+            redis_server.start()  # empty: the outage's counts were per process
+            client = redis.Redis.from_url(redis_server.url)
+            for base in (first, second):  # each process reconnects on its next request
+                for _ in range(3):
+                    if get(f"{base}/api/v1/users/me", token) == 200 and client.exists(key):
+                        break
+            client.delete(key)
+            codes = [get(f"{base}/api/v1/users/me", token) for base in (first, second) * 3]
+            assert codes == [200, 200, 200, 200, 429, 429]  # exact across both processes again
+            assert client.get(key) == b"6"
+    finally:
+        redis_server.stop()

@@ -79,7 +79,7 @@ def valid_body(name: str, method: str, owner) -> tuple[object, str]:
         ("chapter-generate-draft", "post"): {
             "question_responses": [{"question": "Who?", "answer": "Mallory."}]
         },
-        ("chapter-transform-style", "post"): {"content": "Text.", "target_style": "formal"},
+        ("chapter-transform-style", "post"): {"content": "Text.", "target_style": "professional"},
         ("chapter-questions-generate", "post"): {"count": 3},
         ("chapter-questions-regenerate", "post"): {"count": 3},
         ("chapter-question-responses-batch", "post"): [

@@ -5,6 +5,8 @@ engine, so data survives a restart) that the test stops, starts, pauses and resu
   the same port, the same gunicorn serves the same data again (no restart of the API);
 - paused (SIGSTOP, the server accepts TCP connections but never answers): requests end within
   the configured socket/server-selection timeouts instead of hanging; after SIGCONT they succeed.
+
+Both run with the production timeouts (settings defaults), not test-only values.
 """
 
 import os
@@ -22,14 +24,8 @@ from tests.servers import ROOT, api_server
 pytestmark = pytest.mark.timeout(240)
 
 DATABASE = "faults"
-# Small timeouts so a fault becomes an answer quickly (production defaults are 5 s / 10 s).
-TIMEOUTS = {
-    "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "2000",
-    "MONGODB_CONNECT_TIMEOUT_MS": "2000",
-    "MONGODB_SOCKET_TIMEOUT_MS": "2000",
-    "MONGODB_WAIT_QUEUE_TIMEOUT_MS": "2000",
-    "MONGODB_MIN_POOL_SIZE": "0",
-}
+# The production defaults of autoauthor/settings.py are used: server selection, connect,
+# wait-queue and socket timeouts of 5 s each.
 ANSWER_WITHIN = 10  # seconds: the issue's bound for a fault to become an answer
 
 
@@ -62,7 +58,7 @@ def mongo(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(mongo):
     env = {"MONGODB_URI": mongo.uri, "DATABASE_NAME": DATABASE, "RATELIMIT_ENABLE": "false"}
-    with api_server(env={**env, **TIMEOUTS}) as base:
+    with api_server(env=env) as base:
         yield base
 
 
