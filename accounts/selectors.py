@@ -6,12 +6,13 @@ from django.db.models import QuerySet
 from accounts.models import User
 from autoauthor.api.errors import NotFound
 from autoauthor.api.fields import parse_object_id
+from autoauthor.queries import one_or_none
 
 
 def user_get(*, user_id) -> User:
     """The user with this id; a malformed or unknown id is 404."""
     oid = parse_object_id(user_id)
-    user = User.objects.filter(pk=oid).first() if oid else None
+    user = one_or_none(User.objects.filter(pk=oid)) if oid else None
     if user is None:
         raise NotFound("User not found", code="user_not_found")
     return user

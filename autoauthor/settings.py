@@ -124,8 +124,10 @@ MONGODB_POOL_OPTIONS = {
     "waitQueueTimeoutMS": env_int("MONGODB_WAIT_QUEUE_TIMEOUT_MS", 5000),
     "maxIdleTimeMS": env_int("MONGODB_MAX_IDLE_TIME_MS", 60000),
     "connectTimeoutMS": env_int("MONGODB_CONNECT_TIMEOUT_MS", 5000),
-    # A stalled server (alive, not answering) must become a 503 within ~5 s, like the others.
-    "socketTimeoutMS": env_int("MONGODB_SOCKET_TIMEOUT_MS", 5000),
+    "socketTimeoutMS": env_int("MONGODB_SOCKET_TIMEOUT_MS", 10000),
+    # Whole-operation budget (pymongo client-side operation timeout, retries included): a paused
+    # or overloaded server gives a 503 after this long instead of socket timeout + retry.
+    "timeoutMS": env_int("MONGODB_TIMEOUT_MS", 5000) or None,
 }
 DATABASES = {
     "default": {

@@ -376,6 +376,11 @@ def main():
                 time.sleep(0.5)
         print(f"API up at {base}; seeding...", flush=True)
         data = seed(base)
+        # One request of each operation in this process, counting its MongoDB commands (before
+        # the load, so every request is the successful kind).
+        counts = count_commands({k: v for k, v in env.items() if isinstance(v, str)}
+                                | {"MONGODB_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true"},
+                                data)  # fmt: skip
         ops = operations(data)
         names = [n for n in ops if not args.only or n in args.only]
         sampler = RssSampler(server.pid)
@@ -412,9 +417,6 @@ def main():
                     flush=True,
                 )
         sampler.stop()
-        counts = count_commands({k: v for k, v in env.items() if isinstance(v, str)}
-                                | {"MONGODB_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true"},
-                                data)  # fmt: skip
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGINT)

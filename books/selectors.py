@@ -2,6 +2,7 @@
 
 from autoauthor.api.errors import Forbidden, NotFound
 from autoauthor.api.fields import parse_object_id
+from autoauthor.queries import one_or_none
 from books.models import Book
 
 BOOK_NOT_FOUND = "Book not found"
@@ -19,7 +20,7 @@ def book_get_for_user(
     queryset = Book.objects.filter(pk=oid, deleted_at=None)
     if fields is not None:
         queryset = queryset.only("owner_id", *fields)
-    book = queryset.first()
+    book = one_or_none(queryset)
     if book is None:
         raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
     if book.owner_id != user.pk:

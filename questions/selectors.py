@@ -5,6 +5,7 @@ import math
 
 from autoauthor.api.errors import NotFound
 from autoauthor.api.fields import parse_object_id
+from autoauthor.queries import one_or_none
 from books.selectors import book_get_for_user, chapter_find
 from questions.models import Question, QuestionRating, QuestionResponse
 
@@ -29,7 +30,7 @@ def question_get(*, book, chapter_id: str, user, question_id) -> Question:
     unknown or foreign id (another chapter, book or user) is 404 `question_not_found`."""
     oid = parse_object_id(question_id)
     question = (
-        Question.objects.filter(pk=oid, book=book, chapter_id=chapter_id, user=user).first()
+        one_or_none(Question.objects.filter(pk=oid, book=book, chapter_id=chapter_id, user=user))
         if oid is not None
         else None
     )
@@ -120,9 +121,9 @@ def question_progress(*, book, chapter_id: str, user) -> dict:
 
 def response_get(*, question: Question, user) -> QuestionResponse | None:
     """`user`'s response to `question`, None when there is none."""
-    return QuestionResponse.objects.filter(question=question, user=user).first()
+    return one_or_none(QuestionResponse.objects.filter(question=question, user=user))
 
 
 def rating_get(*, question: Question, user) -> QuestionRating | None:
     """`user`'s rating of `question`, None when there is none."""
-    return QuestionRating.objects.filter(question=question, user=user).first()
+    return one_or_none(QuestionRating.objects.filter(question=question, user=user))

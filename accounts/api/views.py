@@ -23,7 +23,7 @@ from accounts.api.serializers import (
 from accounts.permissions import IsAdminOrSelf
 from accounts.services import tokens, users
 from autoauthor.api import ratelimits
-from autoauthor.api.pagination import TOTAL_COUNT_HEADER, skip_limit, skip_limit_parameters
+from autoauthor.api.pagination import paginated_response, skip_limit_parameters
 from autoauthor.api.permissions import IsAdminRole
 from autoauthor.schema import ERRORS
 
@@ -174,12 +174,9 @@ class AdminUserListView(APIView):
         responses={200: UserOutput(many=True), **ERRORS(401, 403, 422)},
     )
     def get(self, request):
-        skip, limit = skip_limit(request)
-        queryset = selectors.user_list()
-        page = list(queryset[skip : skip + limit])
-        response = Response(user_payload(page, many=True))
-        response[TOTAL_COUNT_HEADER] = str(queryset.count())
-        return response
+        return paginated_response(
+            request, selectors.user_list(), lambda rows: user_payload(rows, many=True)
+        )
 
 
 class UserDetailView(APIView):

@@ -3,6 +3,7 @@
 import os
 
 from accounts.models import User
+from autoauthor.queries import one_or_none
 
 DEMO_ACCOUNTS = (
     # (email, password env var, default password, admin?)
@@ -17,7 +18,7 @@ def demo_users_ensure() -> list[tuple[User, str, bool]]:
     result = []
     for email, env_name, default, admin in DEMO_ACCOUNTS:
         password = os.environ.get(env_name, default)
-        user = User.objects.filter(email=email).first()
+        user = one_or_none(User.objects.filter(email=email))
         created = user is None
         if created:
             factory = User.objects.create_superuser if admin else User.objects.create_user

@@ -14,6 +14,7 @@ from django.contrib.auth.management import create_permissions
 
 from accounts.models import User
 from accounts.services import users
+from autoauthor.queries import one_or_none
 
 EDITORS_GROUP = "Editors"
 # "<app_label>.<codename>" of every permission an editor holds, and nothing else.
@@ -82,7 +83,7 @@ def editor_ensure(*, email: str, password: str | None = None) -> tuple[User, str
     its password unless `password` is given. Then the account becomes staff (not superuser) and
     joins the Editors group. Returns (user, password set now or None, created)."""
     email = users.email_normalize(email)
-    user = User.objects.filter(email=email).first()
+    user = one_or_none(User.objects.filter(email=email))
     created = user is None
     if created:
         password = password or editor_password_generate()

@@ -14,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken as JWTRefresh
 
 from accounts.models import RefreshToken, User
 from autoauthor.api.errors import Unauthorized
+from autoauthor.queries import one_or_none
 
 INVALID_REFRESH = "Refresh token is invalid, expired or revoked."
 
@@ -49,7 +50,7 @@ def _revoke_family(family: str) -> None:
 def token_refresh(*, raw_refresh: str) -> dict[str, str]:
     """Rotate: consume `raw_refresh` and return a new pair; reuse revokes the family (401)."""
     token = _decode(raw_refresh)
-    record = RefreshToken.objects.select_related("user").filter(jti=token["jti"]).first()
+    record = one_or_none(RefreshToken.objects.select_related("user").filter(jti=token["jti"]))
     if record is None or record.revoked_at is not None:
         raise Unauthorized(INVALID_REFRESH, code="token_invalid")
     consumed = RefreshToken.objects.filter(pk=record.pk, used_at=None, revoked_at=None).update(
@@ -66,7 +67,7 @@ def token_refresh(*, raw_refresh: str) -> dict[str, str]:
 def token_family_revoke(*, raw_refresh: str) -> None:
     """Logout: revoke the family of `raw_refresh` (idempotent for already revoked tokens)."""
     token = _decode(raw_refresh)
-    record = RefreshToken.objects.filter(jti=token["jti"]).only("family").first()
+    record = one_or_none(RefreshToken.objects.filter(jti=token["jti"]).only("family"))
     if record is None:
         raise Unauthorized(INVALID_REFRESH, code="token_invalid")
     _revoke_family(record.family)

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.services import tokens
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from autoauthor.queries import one_or_none
 
 logger = logging.getLogger("autoauthor.accounts")
 
@@ -56,7 +57,7 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
 def user_login(*, email: str, password: str) -> User:
     """Check credentials; unknown email and wrong password answer the same 401."""
     email = email_normalize(email)
-    user = User.objects.filter(email=email).first()
+    user = one_or_none(User.objects.filter(email=email))
     if user is None or not user.is_active or not user.check_password(password):
         audit_record(
             action="login_failed",

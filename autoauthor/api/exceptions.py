@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from pymongo.errors import (
     AutoReconnect,
     ConnectionFailure,
+    ExecutionTimeout,
     NetworkTimeout,
     ServerSelectionTimeoutError,
     WaitQueueTimeoutError,
@@ -30,6 +31,7 @@ DATABASE_UNAVAILABLE = {
 }
 SERVER_ERROR = {"detail": "An unexpected error occurred", "code": "server_error"}
 _DB_DOWN_ERRORS = (
+    ExecutionTimeout,
     ServerSelectionTimeoutError,
     WaitQueueTimeoutError,
     NetworkTimeout,

@@ -8,6 +8,7 @@ reaching the database, which rejects 64-bit offsets with an error (a 500).
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.response import Response
 
 MAX_SKIP = 1_000_000
 
@@ -40,3 +41,23 @@ def skip_limit(request, *, max_limit: int = 100, default_limit: int = 100) -> tu
 
 
 TOTAL_COUNT_HEADER = "X-Total-Count"
+
+
+def page_and_total(queryset, *, skip: int, limit: int) -> tuple[list, int]:
+    """The rows of one page and the total number of rows. One row more than the page is read:
+    when it is not there the page itself proves the total and the count command is skipped (on
+    the embedded server a count costs about as much as reading the rows)."""
+    rows = list(queryset[skip : skip + limit + 1])
+    if len(rows) <= limit and (rows or skip == 0):
+        return rows, skip + len(rows)
+    return rows[:limit], queryset.count()
+
+
+def paginated_response(request, queryset, serialize) -> Response:
+    """`skip`/`limit` from the query string, one page of `queryset` rendered by
+    `serialize(rows)` as a JSON array, and the total in X-Total-Count."""
+    skip, limit = skip_limit(request)
+    rows, total = page_and_total(queryset, skip=skip, limit=limit)
+    response = Response(serialize(rows))
+    response[TOTAL_COUNT_HEADER] = str(total)
+    return response

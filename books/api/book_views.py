@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoauthor.api.pagination import TOTAL_COUNT_HEADER, skip_limit, skip_limit_parameters
+from autoauthor.api.pagination import paginated_response, skip_limit_parameters
 from autoauthor.schema import ERRORS
 from books import selectors
 from books.api.book_serializers import (
@@ -43,11 +43,11 @@ class BookListView(APIView):
         description="The caller's books, newest first; the total is in X-Total-Count.",
     )
     def get(self, request):
-        skip, limit = skip_limit(request)
-        books = selectors.book_list(owner=request.user)
-        response = Response(BookOutput(list(books[skip : skip + limit]), many=True).data)
-        response[TOTAL_COUNT_HEADER] = str(books.count())
-        return response
+        return paginated_response(
+            request,
+            selectors.book_list(owner=request.user),
+            lambda rows: BookOutput(rows, many=True).data,
+        )
 
     @extend_schema(
         operation_id="books_create",
@@ -249,8 +249,8 @@ class BookAuditLogView(APIView):
     )
     def get(self, request, book_id):
         book = book_get_for_user(book_id=book_id, user=request.user, fields=())
-        skip, limit = skip_limit(request)
-        rows = selectors.book_audit_log(book=book)
-        response = Response(AuditLogOutput(list(rows[skip : skip + limit]), many=True).data)
-        response[TOTAL_COUNT_HEADER] = str(rows.count())
-        return response
+        return paginated_response(
+            request,
+            selectors.book_audit_log(book=book),
+            lambda rows: AuditLogOutput(rows, many=True).data,
+        )

@@ -21,6 +21,7 @@ from autoauthor.ai import WRITING_STYLES, ai
 from autoauthor.ai.errors import AIInvalidResponse
 from autoauthor.ai.text import strip_html
 from autoauthor.api.errors import Conflict, Invalid, NotFound, ValidationFailed
+from autoauthor.queries import one_or_none
 from books.models import Book, Chapter
 from books.selectors import BOOK_NOT_FOUND, toc_chapter_ids, toc_get, toc_node_find
 from books.services.books import question_responses_validate
@@ -241,7 +242,7 @@ def toc_generate(
     result = ai.generate_toc(summary=summary, responses=responses, **_context(book))
 
     # The AI call took seconds: decide on the TOC as it is now.
-    fresh = Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version").first()
+    fresh = one_or_none(Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version"))
     if fresh is None:
         raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
     book.toc, book.toc_version = fresh.toc, fresh.toc_version
@@ -380,10 +381,13 @@ def chapter_draft_generate(
     style = (writing_style or "").strip() or None
     if save and expected_version is not None:
         current = (
-            Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id)
-            .values_list("version", flat=True)
-            .first()
-        ) or 0
+            one_or_none(
+                Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id).values_list(
+                    "version", flat=True
+                )
+            )
+            or 0
+        )
         if current != expected_version:
             raise Conflict(
                 "The chapter content has been modified elsewhere. Please reload and try again.",

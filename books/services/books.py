@@ -34,6 +34,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.models import AuditedModel
 from accounts.services.audit import LONG_TEXT, audit_record
 from autoauthor.api.errors import Conflict, Invalid, NotFound
+from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book
 from books.selectors import BOOK_NOT_FOUND
@@ -173,10 +174,10 @@ def book_delete(*, book: Book) -> dict[str, int]:
     if book.deleted_at is None:
         Book.objects.filter(pk=book.pk, deleted_at=None).update(deleted_at=timezone.now())
     with atomic_if_supported():
-        current = (
-            Book.objects.filter(pk=book.pk)
-            .only("owner_id", "title", "cover_image_url", "cover_thumbnail_url", "deleted_at")
-            .first()
+        current = one_or_none(
+            Book.objects.filter(pk=book.pk).only(
+                "owner_id", "title", "cover_image_url", "cover_thumbnail_url", "deleted_at"
+            )
         )
         if current is None:
             return {}  # another run finished it
@@ -269,10 +270,10 @@ def book_summary_update(*, book: Book, summary: str) -> Book:
             current.summary_version += 1
             current.updated_at = now
             return current
-        current = (
-            Book.objects.filter(pk=book.pk, deleted_at=None)
-            .only("owner_id", "summary", "summary_history", "summary_version")
-            .first()
+        current = one_or_none(
+            Book.objects.filter(pk=book.pk, deleted_at=None).only(
+                "owner_id", "summary", "summary_history", "summary_version"
+            )
         )
         if current is None:
             raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
@@ -362,10 +363,10 @@ def book_question_responses_update(*, book: Book, responses: list[dict]) -> dict
                 changes={"question_responses": [len(previous), len(responses)]},
             )
             return stored
-        current = (
-            Book.objects.filter(pk=book.pk, deleted_at=None)
-            .only("owner_id", "clarifying_questions", "question_responses")
-            .first()
+        current = one_or_none(
+            Book.objects.filter(pk=book.pk, deleted_at=None).only(
+                "owner_id", "clarifying_questions", "question_responses"
+            )
         )
         if current is None:
             raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
@@ -534,10 +535,10 @@ def book_cover_upload(*, book: Book, upload) -> Book:
             current.cover_image_url, current.cover_thumbnail_url = cover_url, thumbnail_url
             current.updated_at = now
             return current
-        current = (
-            Book.objects.filter(pk=book.pk, deleted_at=None)
-            .only("owner_id", "cover_image_url", "cover_thumbnail_url")
-            .first()
+        current = one_or_none(
+            Book.objects.filter(pk=book.pk, deleted_at=None).only(
+                "owner_id", "cover_image_url", "cover_thumbnail_url"
+            )
         )
         if current is None:
             break

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.services.audit import _render, audit_record
 from autoauthor.api.errors import Conflict, Invalid, NotFound, ValidationFailed
+from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
 from books.selectors import (
@@ -420,7 +421,7 @@ def chapter_content_save(
             chapter.version = old_version + 1
             break
     else:
-        current = Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id).first()
+        current = one_or_none(Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id))
         raise Conflict(
             CONTENT_CONFLICT,
             code="version_conflict",

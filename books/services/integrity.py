@@ -31,6 +31,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from autoauthor.api.errors import DomainError, ValidationFailed
+from autoauthor.queries import one_or_none
 from books.models import Book, Chapter
 from books.selectors import toc_chapter_ids, toc_chapter_nodes
 from books.services import books as book_services
@@ -231,7 +232,7 @@ def _toc_repaired(toc: dict) -> dict | None:
 
 
 def _book_fresh(book_id):
-    return Book.objects.filter(pk=book_id, deleted_at=None).first()
+    return one_or_none(Book.objects.filter(pk=book_id, deleted_at=None))
 
 
 def data_problem_fix(*, problem: Problem, grace: timedelta = DEFAULT_GRACE) -> str:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, NotFound, ValidationFailed
+from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book, Chapter
 from books.selectors import (
@@ -91,7 +92,9 @@ def toc_write(
         if updated:
             book.toc, book.toc_version, book.updated_at = new_toc, current + 1, now
             return result
-        fresh = Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version").first()
+        fresh = one_or_none(
+            Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version")
+        )
         if fresh is None:
             raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
         book.toc, book.toc_version = fresh.toc, fresh.toc_version
@@ -102,7 +105,7 @@ def chapter_document_ensure(*, book: Book, chapter_id: str) -> Chapter:
     """The Chapter document of `chapter_id`, created (empty, draft, version 0) when missing.
     Race-safe: the unique (book, chapter_id) constraint makes a concurrent second insert fail,
     and the loser reads the winner's document."""
-    chapter = Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id).first()
+    chapter = one_or_none(Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id))
     if chapter is not None:
         return chapter
     try:

@@ -14,6 +14,7 @@ from accounts.services.audit import audit_record
 from autoauthor.api import context
 from autoauthor.api.errors import Conflict, ValidationFailed
 from autoauthor.api.fields import parse_object_id
+from autoauthor.queries import one_or_none
 from questions.models import (
     EDIT_HISTORY_LIMIT,
     Question,
@@ -58,7 +59,7 @@ def response_save(
     words = word_count(response_text)
     for _ in range(WRITE_ATTEMPTS):
         now = now_ms()
-        current = QuestionResponse.objects.filter(question=question, user=user).first()
+        current = one_or_none(QuestionResponse.objects.filter(question=question, user=user))
         if current is None:
             try:
                 created = QuestionResponse.objects.create(
@@ -117,7 +118,7 @@ def rating_save(
     and leave one rating; of concurrent updates the last one stays (a rating is one value)."""
     for _ in range(WRITE_ATTEMPTS):
         now = now_ms()
-        current = QuestionRating.objects.filter(question=question, user=user).first()
+        current = one_or_none(QuestionRating.objects.filter(question=question, user=user))
         if current is None:
             try:
                 created = QuestionRating.objects.create(

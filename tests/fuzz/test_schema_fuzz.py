@@ -17,6 +17,7 @@ others need run on data of their own:
 import os
 import urllib.parse
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 
 import hypothesis
@@ -188,6 +189,9 @@ def test_every_operation_conforms(fuzz_world, fuzz_schema, subtests):
     for operation in operations:
         with subtests.test(operation.label):
             run_operation(operation, fuzz_world)
+    if os.environ.get("FUZZ_REPORT") == "1":  # per-operation status codes (run with -s)
+        for label, codes in STATUSES.items():
+            print(label, dict(sorted(Counter(codes).items())))
     # Real ids must make the handlers work, not only answer 404: nearly every operation with a
     # path parameter has answered 2xx at least once.
     with_ids = [op.label for op in operations if "{" in op.path and op.label in STATUSES]

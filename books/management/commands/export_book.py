@@ -10,6 +10,7 @@ from autoauthor.admin_mixins import domain_error_text
 from autoauthor.api.context import system_actor
 from autoauthor.api.errors import DomainError
 from autoauthor.api.fields import parse_object_id
+from autoauthor.queries import one_or_none
 from books.export import FORMATS
 from books.models import Book
 from books.services.export import book_export
@@ -38,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, book_id, fmt, output, include_empty, page_size, force, **options):
         oid = parse_object_id(book_id)
         book = (
-            Book.objects.select_related("owner").filter(pk=oid, deleted_at=None).first()
+            one_or_none(Book.objects.select_related("owner").filter(pk=oid, deleted_at=None))
             if oid is not None
             else None
         )
