@@ -40,18 +40,7 @@ from books.services import toc as toc_services
 class BookAdminForm(forms.ModelForm):
     class Meta:
         model = Book
-        fields = (
-            "owner",
-            "title",
-            "subtitle",
-            "description",
-            "genre",
-            "target_audience",
-            "cover_image_url",
-            "metadata",
-            "published",
-            "summary",
-        )
+        fields = ("owner", *book_services.BOOK_EDITABLE_FIELDS, "summary")
 
     def clean_metadata(self):
         metadata = self.cleaned_data.get("metadata")

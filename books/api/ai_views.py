@@ -5,26 +5,18 @@ serialize its result. Every response says which provider answered (`openai` or `
 AI failures are rendered by the one exception handler: 429 (with Retry-After), 503, 400 or 502,
 each with `retryable`, `retry_after` and `correlation_id`."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from autoauthor.schema import ERRORS
 from books.api import ai_serializers as s
+from books.api.common import BOOK_ID, CHAPTER_ID, valid_data
 from books.selectors import book_get_for_user
 from books.services import authoring
 
-BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.STR, OpenApiParameter.PATH)
-CHAPTER_ID = OpenApiParameter("chapter_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 BOOK_CONTEXT = ("title", "genre", "target_audience")
 AI_ERRORS = (400, 401, 403, 404, 422, 429, 502, 503)
-
-
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class AnalyzeSummaryView(APIView):
@@ -67,7 +59,7 @@ class ClarifyingQuestionsView(APIView):
             fields=(*BOOK_CONTEXT, "summary", "summary_version", "clarifying_questions"),
             action="generate questions for",
         )
-        data = _valid(s.ClarifyingQuestionsInput, request.data)
+        data = valid_data(s.ClarifyingQuestionsInput, request.data)
         result = authoring.clarifying_questions_generate(
             book=book, num_questions=data.get("num_questions"), actor=request.user
         )
@@ -93,7 +85,7 @@ class GenerateTocView(APIView):
             fields=(*BOOK_CONTEXT, "summary", "question_responses", "toc", "toc_version"),
             action="generate TOC for",
         )
-        data = _valid(s.GenerateTocInput, request.data)
+        data = valid_data(s.GenerateTocInput, request.data)
         result = authoring.toc_generate(
             book=book,
             question_responses=data.get("question_responses"),
@@ -122,7 +114,7 @@ class GenerateDraftView(APIView):
             fields=(*BOOK_CONTEXT, "toc"),
             action="generate draft for",
         )
-        data = _valid(s.GenerateDraftInput, request.data)
+        data = valid_data(s.GenerateDraftInput, request.data)
         result = authoring.chapter_draft_generate(
             book=book,
             chapter_id=chapter_id,
@@ -151,7 +143,7 @@ class TransformStyleView(APIView):
         book = book_get_for_user(
             book_id=book_id, user=request.user, fields=(), action="transform content for"
         )
-        data = _valid(s.TransformStyleInput, request.data)
+        data = valid_data(s.TransformStyleInput, request.data)
         result = authoring.chapter_style_transform(
             book=book,
             chapter_id=chapter_id,

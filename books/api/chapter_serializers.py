@@ -1,40 +1,96 @@
-"""Input and output serializers of the TOC and chapter endpoints. Inputs check shape and types;
-the rules about the TOC's structure live in books.services.toc (one place, shared with AI
-generate-toc)."""
+"""Input and output serializers of the TOC and chapter structure endpoints. Inputs check shape
+and types; the rules about the TOC's structure live in books.services.toc (one place, shared with
+AI generate-toc). The content, tab state, metadata and analytics serializers live in
+`books.api.content_serializers` and are re-exported here."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from books.api.content_serializers import (
+    MAX_BATCH_CHAPTERS,
+    MAX_CONTENT_LENGTH,
+    AnalyticsKeyOutput,
+    AnalyticsQuery,
+    AnalyticsRowOutput,
+    BatchChapterContentOutput,
+    BatchContentInput,
+    BatchContentMetadataOutput,
+    BatchContentOutput,
+    ChapterAnalyticsOutput,
+    ChapterContentOutput,
+    ChapterMetadataItemOutput,
+    ChapterMetadataOutput,
+    CompletionStatsOutput,
+    ContentMetadataOutput,
+    ContentQuery,
+    ContentSaveInput,
+    ContentSaveOutput,
+    MetadataQuery,
+    TabStateGetOutput,
+    TabStateInput,
+    TabStateOutput,
+    TabStateSaveOutput,
+)
+from books.api.serializer_fields import (
+    MAX_CHAPTER_ID_LENGTH,
+    ExpectedVersionMixin,
+    StrictCharField,
+    chapter_id_field,
+)
 from books.models import ChapterStatus
-from books.services.chapters import MAX_TAB_COUNT
 from books.services.toc import MAX_CHAPTERS, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
 
-MAX_BATCH_CHAPTERS = 20
-MAX_CHAPTER_ID_LENGTH = 64
-MAX_CONTENT_LENGTH = 2_000_000  # characters; the request body limit applies first
-
-
-class StrictCharField(serializers.CharField):
-    """A string field that refuses numbers and booleans instead of converting them."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-def chapter_id_field(**kwargs):
-    return StrictCharField(max_length=MAX_CHAPTER_ID_LENGTH, **kwargs)
-
-
-class ExpectedVersionMixin(serializers.Serializer):
-    expected_version = serializers.IntegerField(
-        min_value=0,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="The TOC version the change was based on (GET /toc `version`); stale → 409.",
-    )
+__all__ = [
+    "MAX_BATCH_CHAPTERS",
+    "MAX_CHAPTER_ID_LENGTH",
+    "MAX_CONTENT_LENGTH",
+    "AnalyticsKeyOutput",
+    "AnalyticsQuery",
+    "AnalyticsRowOutput",
+    "BatchChapterContentOutput",
+    "BatchContentInput",
+    "BatchContentMetadataOutput",
+    "BatchContentOutput",
+    "BulkStatusInput",
+    "BulkStatusOutput",
+    "ChapterAnalyticsOutput",
+    "ChapterContentOutput",
+    "ChapterCreateInput",
+    "ChapterCreateOutput",
+    "ChapterDeleteInput",
+    "ChapterDeleteOutput",
+    "ChapterDetailOutput",
+    "ChapterListOutput",
+    "ChapterListQuery",
+    "ChapterMetadataItemOutput",
+    "ChapterMetadataOutput",
+    "ChapterNodeField",
+    "ChapterNodeListField",
+    "ChapterNodeOutput",
+    "ChapterUpdateInput",
+    "ChapterWriteOutput",
+    "CompletionStatsOutput",
+    "ContentMetadataOutput",
+    "ContentQuery",
+    "ContentSaveInput",
+    "ContentSaveOutput",
+    "ExpectedVersionMixin",
+    "MetadataQuery",
+    "StrictCharField",
+    "SubchapterOutput",
+    "TabStateGetOutput",
+    "TabStateInput",
+    "TabStateOutput",
+    "TabStateSaveOutput",
+    "TocBodyField",
+    "TocBodyOutput",
+    "TocOutput",
+    "TocPayloadInput",
+    "TocUpdateInput",
+    "TocUpdateOutput",
+    "TocUpdateSchemaInput",
+    "chapter_id_field",
+]
 
 
 # --- outputs --------------------------------------------------------------------------------------
@@ -142,65 +198,6 @@ class ChapterListOutput(serializers.Serializer):
     success = serializers.BooleanField()
 
 
-class ChapterMetadataItemOutput(serializers.Serializer):
-    id = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    word_count = serializers.IntegerField()
-    last_modified = serializers.CharField(allow_null=True)
-    estimated_reading_time = serializers.IntegerField()
-    order = serializers.IntegerField()
-    level = serializers.IntegerField()
-    has_content = serializers.BooleanField()
-    description = serializers.CharField(allow_blank=True)
-    parent_id = serializers.CharField(allow_null=True)
-
-
-class CompletionStatsOutput(serializers.Serializer):
-    draft = serializers.IntegerField()
-    in_progress = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    published = serializers.IntegerField()
-
-    def to_representation(self, instance):
-        return dict(instance)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["in-progress"] = fields.pop("in_progress")
-        return fields
-
-
-class ChapterMetadataOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    chapters = ChapterMetadataItemOutput(many=True)
-    total_chapters = serializers.IntegerField()
-    completion_stats = CompletionStatsOutput()
-    last_active_chapter = serializers.CharField(allow_null=True)
-    version = serializers.IntegerField()
-
-
-class TabStateOutput(serializers.Serializer):
-    active_chapter_id = serializers.CharField()
-    open_tab_ids = serializers.ListField(child=serializers.CharField())
-    tab_order = serializers.ListField(child=serializers.CharField())
-    last_updated = serializers.DateTimeField()
-
-
-class TabStateGetOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    tab_state = TabStateOutput(allow_null=True)
-    success = serializers.BooleanField(required=False)
-    message = serializers.CharField(required=False)
-
-
-class TabStateSaveOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    tab_state_id = serializers.CharField()
-    success = serializers.BooleanField()
-    message = serializers.CharField()
-
-
 class BulkStatusOutput(serializers.Serializer):
     book_id = serializers.CharField()
     updated_chapters = serializers.ListField(child=serializers.CharField())
@@ -208,76 +205,6 @@ class BulkStatusOutput(serializers.Serializer):
     version = serializers.IntegerField(help_text="The TOC's new version.")
     success = serializers.BooleanField()
     message = serializers.CharField()
-
-
-class BatchContentMetadataOutput(serializers.Serializer):
-    status = serializers.CharField()
-    word_count = serializers.IntegerField()
-    estimated_reading_time = serializers.IntegerField()
-    last_modified = serializers.CharField(allow_null=True)
-    is_active_tab = serializers.BooleanField()
-
-
-class ContentMetadataOutput(BatchContentMetadataOutput):
-    has_subchapters = serializers.BooleanField()
-    subchapter_count = serializers.IntegerField()
-
-
-class ChapterContentOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    chapter_id = serializers.CharField()
-    title = serializers.CharField(allow_blank=True)
-    content = serializers.CharField(allow_blank=True)
-    version = serializers.IntegerField(help_text="The content's version: send as expected_version.")
-    success = serializers.BooleanField()
-    metadata = ContentMetadataOutput(required=False)
-
-
-class ContentSaveOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    chapter_id = serializers.CharField()
-    version = serializers.IntegerField(help_text="The content's new version.")
-    word_count = serializers.IntegerField()
-    estimated_reading_time = serializers.IntegerField()
-    status = serializers.CharField()
-    success = serializers.BooleanField()
-    message = serializers.CharField()
-    metadata_updated = serializers.BooleanField()
-
-
-class BatchChapterContentOutput(serializers.Serializer):
-    id = serializers.CharField()
-    title = serializers.CharField(allow_blank=True)
-    content = serializers.CharField(allow_blank=True)
-    version = serializers.IntegerField()
-    metadata = BatchContentMetadataOutput(required=False)
-
-
-class BatchContentOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    chapters = serializers.DictField(child=BatchChapterContentOutput())
-    requested_count = serializers.IntegerField()
-    found_count = serializers.IntegerField()
-    success = serializers.BooleanField()
-
-
-class AnalyticsKeyOutput(serializers.Serializer):
-    chapter_id = serializers.CharField()
-    access_type = serializers.CharField()
-
-
-class AnalyticsRowOutput(serializers.Serializer):
-    _id = AnalyticsKeyOutput()
-    count = serializers.IntegerField()
-    last_access = serializers.CharField()
-
-
-class ChapterAnalyticsOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    chapter_id = serializers.CharField()
-    analytics_period_days = serializers.IntegerField()
-    analytics = AnalyticsRowOutput(many=True)
-    success = serializers.BooleanField()
 
 
 # --- inputs ---------------------------------------------------------------------------------------
@@ -351,63 +278,9 @@ class ChapterListQuery(serializers.Serializer):
     flat = serializers.BooleanField(default=False)
 
 
-class MetadataQuery(serializers.Serializer):
-    include_content_stats = serializers.BooleanField(default=False)
-
-
-class ContentQuery(serializers.Serializer):
-    include_metadata = serializers.BooleanField(default=True)
-
-
-class AnalyticsQuery(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=365, default=30)
-
-
-def _unique(values, field):
-    if len(set(values)) != len(values):
-        raise serializers.ValidationError({field: "Duplicate ids are not allowed."})
-
-
-class TabStateInput(serializers.Serializer):
-    active_chapter_id = chapter_id_field()
-    open_tab_ids = serializers.ListField(
-        child=chapter_id_field(), max_length=MAX_TAB_COUNT, default=list
-    )
-    tab_order = serializers.ListField(child=chapter_id_field(), max_length=100, default=list)
-
-    def validate(self, attrs):
-        _unique(attrs["open_tab_ids"], "open_tab_ids")
-        _unique(attrs["tab_order"], "tab_order")
-        missing = [cid for cid in attrs["open_tab_ids"] if cid not in set(attrs["tab_order"])]
-        if missing:
-            raise serializers.ValidationError(
-                {"tab_order": f"tab_order must contain every open tab (missing: {missing})."}
-            )
-        return attrs
-
-
 class BulkStatusInput(ExpectedVersionMixin):
     chapter_ids = serializers.ListField(
         child=chapter_id_field(), min_length=1, max_length=MAX_CHAPTERS
     )
     status = serializers.ChoiceField(choices=ChapterStatus.choices)
     update_timestamp = serializers.BooleanField(default=True)
-
-
-class ContentSaveInput(serializers.Serializer):
-    content = StrictCharField(
-        allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT_LENGTH
-    )
-    auto_update_metadata = serializers.BooleanField(default=True)
-    expected_version = serializers.IntegerField(
-        min_value=0,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="The content version the edit was based on; stale → 409.",
-    )
-
-
-class BatchContentInput(serializers.Serializer):
-    chapter_ids = serializers.ListField(child=chapter_id_field(), allow_empty=True)
-    include_metadata = serializers.BooleanField(default=True)

@@ -1,30 +1,37 @@
-"""Chapter writes: create, update, delete and bulk status (structural writes through the TOC
-compare-and-swap of `books.services.toc.toc_write`), content autosave (a compare-and-swap on the
-chapter's own document), tab state and chapter access logs."""
+"""Chapter structure writes: create, update, delete and bulk status, each a structural write
+through the TOC compare-and-swap of `books.services.toc.toc_write`. Content autosave and tab state
+live in `books.services.content`; their public names are re-exported here."""
 
-import logging
 from typing import Any
 
-from django.db import DatabaseError
-from django.db.models import F
 from django.utils import timezone
 
-from accounts.services.audit import _render, audit_record
-from autoauthor.api.errors import Conflict, Invalid, NotFound, ValidationFailed
-from autoauthor.queries import one_or_none
+from accounts.services.audit import _render
+from autoauthor.api.errors import Invalid, NotFound, ValidationFailed
 from autoauthor.transactions import atomic_if_supported
 from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
 from books.selectors import (
-    CHAPTER_NOT_FOUND,
     chapter_documents,
     chapter_find,
     toc_chapter_ids,
     toc_chapter_nodes,
     toc_node_find,
 )
+from books.services.content import (
+    CONTENT_CONFLICT,
+    CONTENT_SAVE_ATTEMPTS,
+    MAX_TAB_COUNT,
+    access_log_record,
+    chapter_audit_record,
+    chapter_content_save,
+    chapter_not_found,
+    saved_reading_time,
+    status_after_save,
+    tab_state_save,
+    word_count,
+)
 from books.services.toc import (
     MAX_CHAPTERS,
-    actor_id_of,
     chapter_document_ensure,
     chapter_documents_create_missing,
     chapter_documents_delete,
@@ -33,11 +40,26 @@ from books.services.toc import (
     toc_write,
 )
 
-logger = logging.getLogger("books.chapters")
-
-CONTENT_CONFLICT = "The chapter content has been modified elsewhere. Please reload and try again."
-CONTENT_SAVE_ATTEMPTS = 25
-MAX_TAB_COUNT = 20
+__all__ = [
+    "CONTENT_CONFLICT",
+    "CONTENT_SAVE_ATTEMPTS",
+    "MAX_TAB_COUNT",
+    "STATUS_TRANSITIONS",
+    "UPDATABLE_FIELDS",
+    "access_log_record",
+    "chapter_audit_record",
+    "chapter_content_save",
+    "chapter_create",
+    "chapter_delete",
+    "chapter_not_found",
+    "chapter_status_bulk_update",
+    "chapter_update",
+    "saved_reading_time",
+    "status_after_save",
+    "status_transition_allowed",
+    "tab_state_save",
+    "word_count",
+]
 
 # §3.4: allowed status changes for bulk-status (a status may always be set to itself).
 STATUS_TRANSITIONS = {
@@ -48,71 +70,9 @@ STATUS_TRANSITIONS = {
 }
 
 
-def chapter_not_found() -> NotFound:
-    return NotFound(CHAPTER_NOT_FOUND, code="chapter_not_found")
-
-
-def word_count(content: str) -> int:
-    """Words of `content` split on whitespace (the reference counts the editor's HTML as is)."""
-    return len(content.split())
-
-
-def saved_reading_time(words: int) -> int:
-    """Reading time the content save stores (§3.4): whole minutes at 200 words, at least 1."""
-    return max(1, words // 200)
-
-
-def status_after_save(status: str, words: int) -> str:
-    """Automatic status step of a content save (§3.4): draft → in-progress above 100 words,
-    in-progress → completed above 500 words; one step per save, never down."""
-    if status == ChapterStatus.DRAFT and words > 100:
-        return ChapterStatus.IN_PROGRESS
-    if status == ChapterStatus.IN_PROGRESS and words > 500:
-        return ChapterStatus.COMPLETED
-    return status
-
-
 def status_transition_allowed(old: str, new: str) -> bool:
     """§3.4 transition rules used by bulk-status."""
     return old == new or new in STATUS_TRANSITIONS.get(old, set())
-
-
-def access_log_record(
-    *,
-    user,
-    book: Book,
-    chapter_id: str,
-    access_type: str,
-    metadata: dict | None = None,
-    tab_order: list | None = None,
-    best_effort: bool = False,
-) -> ChapterAccessLog | None:
-    """Insert one chapter access log. Reads of content log `best_effort` (a failed insert is
-    logged and ignored, the reader still gets the content); writes let the failure surface."""
-    try:
-        return ChapterAccessLog.objects.create(
-            user_id=user.pk,
-            book_id=book.pk,
-            chapter_id=chapter_id,
-            access_type=access_type,
-            metadata=metadata or {},
-            tab_order=tab_order,
-        )
-    except DatabaseError:
-        if not best_effort:
-            raise
-        logger.warning("Could not record %s access log for book %s", access_type, book.pk)
-        return None
-
-
-def _audit_chapter(*, action: str, book: Book, chapter_id: str, changes: dict, actor) -> None:
-    audit_record(
-        action=action,
-        resource_type="chapter",
-        target_id=str(book.pk),
-        changes={"chapter_id": chapter_id, **changes},
-        actor_id=actor_id_of(actor),
-    )
 
 
 def _empty_toc() -> dict:
@@ -188,7 +148,7 @@ def chapter_create(
         access_type=AccessType.CREATE,
         metadata={"chapter_title": title, "level": level},
     )
-    _audit_chapter(
+    chapter_audit_record(
         action="chapter_create",
         book=book,
         chapter_id=chapter_id,
@@ -241,7 +201,7 @@ def chapter_update(
         access_type=AccessType.EDIT,
         metadata={"updated_fields": {key: key in given for key in UPDATABLE_FIELDS}},
     )
-    _audit_chapter(
+    chapter_audit_record(
         action="chapter_update",
         book=book,
         chapter_id=chapter_id,
@@ -291,7 +251,7 @@ def chapter_delete(*, book: Book, chapter_id: str, expected_version: int | None,
             access_type=AccessType.DELETE,
             metadata={"chapter_title": state["title"], "deleted_chapter_ids": removed},
         )
-        _audit_chapter(
+        chapter_audit_record(
             action="chapter_delete",
             book=book,
             chapter_id=chapter_id,
@@ -361,7 +321,7 @@ def chapter_status_bulk_update(
         )
         for cid in matched:
             if old[cid] != status:
-                _audit_chapter(
+                chapter_audit_record(
                     action="chapter_status_update",
                     book=book,
                     chapter_id=cid,
@@ -369,106 +329,3 @@ def chapter_status_bulk_update(
                     actor=actor,
                 )
     return matched
-
-
-def chapter_content_save(
-    *,
-    book: Book,
-    chapter_id: str,
-    content: str,
-    expected_version: int | None,
-    auto_update_metadata: bool = True,
-    actor,
-) -> Chapter:
-    """Save a chapter's content (the editor's autosave) with a compare-and-swap on the chapter's
-    own `version`, so saves to different chapters never touch each other and two saves of the
-    same chapter from the same `expected_version` give one success and one 409
-    `version_conflict` (with `current_version`). Without `expected_version` the save applies to
-    whatever version is current.
-
-    With `auto_update_metadata` it also sets `word_count` (whitespace words), `last_modified`,
-    `estimated_reading_time` = max(1, words // 200) and takes one automatic status step (§3.4).
-    The chapter must be listed by the TOC (404 "Chapter not found"). Also bumps the book's
-    `updated_at` (not its TOC version) and writes a `chapter_content_update` audit row (content by
-    length) and an `update_content` access log. Returns the saved Chapter."""
-    if toc_node_find(book.toc, chapter_id) is None:
-        raise chapter_not_found()
-    words = word_count(content)
-    for _ in range(CONTENT_SAVE_ATTEMPTS):
-        chapter = chapter_document_ensure(book=book, chapter_id=chapter_id)
-        if expected_version is not None and chapter.version != expected_version:
-            raise Conflict(
-                CONTENT_CONFLICT, code="version_conflict", current_version=chapter.version
-            )
-        now = timezone.now()
-        fields: dict[str, Any] = {"content": content, "updated_at": now}
-        if auto_update_metadata:
-            fields.update(
-                word_count=words,
-                last_modified=now,
-                estimated_reading_time=saved_reading_time(words),
-                status=status_after_save(chapter.status, words),
-            )
-        # The status is part of the swap condition: a bulk-status change since the read makes
-        # the automatic step be recomputed instead of overwriting it.
-        updated = Chapter.objects.filter(
-            pk=chapter.pk, version=chapter.version, status=chapter.status
-        ).update(version=F("version") + 1, **fields)
-        if updated:
-            old_length, old_version = len(chapter.content), chapter.version
-            for key, value in fields.items():
-                setattr(chapter, key, value)
-            chapter.version = old_version + 1
-            break
-    else:
-        current = one_or_none(Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id))
-        raise Conflict(
-            CONTENT_CONFLICT,
-            code="version_conflict",
-            current_version=current.version if current else 0,
-        )
-    Book.objects.filter(pk=book.pk).update(updated_at=now)
-    access_log_record(
-        user=actor,
-        book=book,
-        chapter_id=chapter_id,
-        access_type=AccessType.UPDATE_CONTENT,
-        metadata={
-            "content_length": len(content),
-            "auto_updated_metadata": auto_update_metadata,
-            "update_timestamp": now.isoformat(),
-        },
-        best_effort=True,
-    )
-    changes: dict[str, Any] = {
-        "content": [old_length, len(content)],
-        "version": [old_version, chapter.version],
-    }
-    _audit_chapter(
-        action="chapter_content_update",
-        book=book,
-        chapter_id=chapter_id,
-        changes=changes,
-        actor=actor,
-    )
-    return chapter
-
-
-def tab_state_save(
-    *, book: Book, user, active_chapter_id: str, open_tab_ids: list, tab_order: list
-) -> ChapterAccessLog:
-    """Save the editor's tab state as a `tab_state` access log (the latest one is the state).
-    Shape rules (at most 20 open tabs, no duplicates, tab_order covers every open tab) are checked
-    by the input serializer; ids are not checked against the TOC (the reference does not)."""
-    return access_log_record(
-        user=user,
-        book=book,
-        chapter_id=active_chapter_id,
-        access_type=AccessType.TAB_STATE,
-        metadata={
-            "active_chapter_id": active_chapter_id,
-            "open_tab_ids": open_tab_ids,
-            "tab_order": tab_order,
-        },
-        tab_order=tab_order,
-    )

@@ -20,7 +20,7 @@ from accounts.services.audit import audit_record
 from autoauthor.ai import AIInvalidResponse, ai
 from autoauthor.api.errors import NotFound
 from books.models import Chapter
-from books.services.books import OFFENSIVE_WORDS
+from books.services.summary import contains_offensive_language
 from books.services.toc import chapter_document_ensure
 from questions.models import Question, QuestionDifficulty, QuestionResponse, QuestionType, now_ms
 from questions.services.templates import SUGGESTED_RESPONSE_LENGTH, template_questions
@@ -32,10 +32,6 @@ TEXT_MIN, TEXT_MAX = 10, 1000
 HELP_TEXT_MAX = 1000
 EXAMPLES_MAX, EXAMPLE_MAX = 10, 500
 TYPE_CYCLE = [str(kind) for kind in QuestionType]
-# The word list of the summary check (books), applied as whole words in any case.
-_OFFENSIVE_RE = re.compile(
-    r"\b(?:" + "|".join(map(re.escape, OFFENSIVE_WORDS)) + r")\b", re.IGNORECASE
-)
 
 
 @dataclass
@@ -82,7 +78,7 @@ def question_drafts_complete(
         text = re.sub(r"\s+", " ", str(item.get("question_text") or "")).strip()
         if not TEXT_MIN <= len(text) <= TEXT_MAX or text.casefold() in seen:
             continue
-        if _OFFENSIVE_RE.search(text):
+        if contains_offensive_language(text):
             continue
         seen.add(text.casefold())
         kind = str(item.get("question_type") or "").strip().lower()

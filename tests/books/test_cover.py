@@ -194,7 +194,7 @@ def test_s3_cover_urls_are_plain_and_map_back_to_their_storage_name(settings, us
     of a replaced cover finds the object key from the URL. URL building is local (no network)."""
     from storages.backends.s3 import S3Storage
 
-    from books.services.books import _cover_storage_name
+    from books.services.cover import _cover_storage_name
 
     storage = S3Storage(
         bucket_name="covers-bucket",
@@ -217,7 +217,7 @@ def test_s3_cover_urls_are_plain_and_map_back_to_their_storage_name(settings, us
 def test_stale_upload_replaces_the_upload_that_landed_in_between(api, user, media_root):
     """Two uploads racing: the one that read the book first retries its swap against the
     other's URLs and deletes the files it replaces, so no file is orphaned."""
-    from books.services.books import book_cover_upload
+    from books.services.cover import book_cover_upload
 
     book = BookFactory(owner=user)
     stale = Book.objects.only("owner_id", "cover_image_url", "cover_thumbnail_url").get(pk=book.pk)

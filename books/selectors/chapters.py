@@ -1,168 +1,14 @@
-"""Book reads shared by every books endpoint."""
+"""Chapter reads: the TOC structure merged with each chapter's `Chapter` document (tree, flat
+list, one chapter, the TOC body, content batches, the metadata overview)."""
 
-from autoauthor.api.errors import Forbidden, NotFound
-from autoauthor.api.fields import parse_object_id
-from autoauthor.queries import one_or_none
-from books.models import Book
-
-BOOK_NOT_FOUND = "Book not found"
-
-
-def book_get_for_user(
-    *, book_id, user, fields: tuple[str, ...] | None = None, action: str = "access"
-) -> Book:
-    """The book `book_id` if `user` owns it: malformed, unknown or deleted ids are 404, another
-    user's book is 403 ("Not authorized to <action> this book"). One database read; `fields`
-    restricts the projection (the owner is always loaded)."""
-    oid = parse_object_id(book_id)
-    if oid is None:
-        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
-    queryset = Book.objects.filter(pk=oid, deleted_at=None)
-    if fields is not None:
-        queryset = queryset.only("owner_id", *fields)
-    book = one_or_none(queryset)
-    if book is None:
-        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
-    if book.owner_id != user.pk:
-        raise Forbidden(f"Not authorized to {action} this book", code="not_book_owner")
-    return book
-
-
-# --- Books ----------------------------------------------------------------------------------------
-
-# The fields of BookResponse: the list loads only these (never the TOC, summary or chapters).
-BOOK_RESPONSE_FIELDS = (
-    "title",
-    "subtitle",
-    "description",
-    "genre",
-    "target_audience",
-    "cover_image_url",
-    "metadata",
-    "created_at",
-    "updated_at",
-    "owner_id",
-    "toc_items",
-    "published",
-    "collaborators",
+from books.models import Chapter
+from books.selectors.access_logs import _iso, chapter_last_active
+from books.selectors.toc import (
+    CHAPTER_DOCUMENT_KEYS,
+    toc_chapter_nodes,
+    toc_iter_nodes,
+    toc_node_find,
 )
-
-
-def book_list(*, owner):
-    """The books of `owner` that are not being deleted, newest first (updated_at descending, id
-    as tie-break so pages are stable), projected on the BookResponse fields. Slicing it costs
-    one MongoDB command whatever the number of books, counting it one more."""
-    return (
-        Book.objects.filter(owner=owner, deleted_at=None)
-        .only(*BOOK_RESPONSE_FIELDS)
-        .order_by("-updated_at", "-id")
-    )
-
-
-def book_audit_log(*, book):
-    """Audit rows about `book`, newest first: rows whose target is the book (book create/update/
-    delete, summary, responses, cover, TOC events) and rows of chapter events that name the book
-    as their target. Rows outlive the book (plain string ids)."""
-    from accounts.models import AuditLog
-
-    return AuditLog.objects.filter(target_id=str(book.pk)).order_by("-timestamp", "-id")
-
-
-def book_summary(*, book) -> dict:
-    """{summary ("" when none), summary_history} of a book loaded with those fields."""
-    return {"summary": book.summary or "", "summary_history": list(book.summary_history or [])}
-
-
-def book_question_responses(*, book) -> dict:
-    """The stored book-level answers: `{"responses": [], "status": "not_provided"}` (exactly
-    these keys) when there are none, else {responses, answered_at, status}."""
-    stored = book.question_responses
-    if not stored:
-        return {"responses": [], "status": "not_provided"}
-    return {
-        "responses": stored.get("responses") or [],
-        "answered_at": stored.get("answered_at"),
-        "status": stored.get("status") or "not_provided",
-    }
-
-
-def book_toc_readiness(*, book) -> dict:
-    """Whether the summary is ready for TOC generation. With a stored `summary_analysis` (written
-    by the analyze-summary endpoint) its values are returned, with the reference's defaults for
-    missing keys; without one, a basic answer: not ready, and `meets_minimum_requirements` =
-    at least 30 words and 150 characters."""
-    summary = book.summary or ""
-    words, chars = len(summary.split()), len(summary)
-    analysis = book.summary_analysis
-    if analysis:
-        return {
-            "is_ready_for_toc": bool(analysis.get("is_ready_for_toc", False)),
-            "confidence_score": float(analysis.get("confidence_score") or 0.0),
-            "analysis": analysis.get("analysis") or "Analysis not available",
-            "suggestions": list(analysis.get("suggestions") or []),
-            "word_count": int(analysis.get("word_count", words)),
-            "character_count": int(analysis.get("character_count", chars)),
-            "meets_minimum_requirements": bool(analysis.get("meets_minimum_requirements", False)),
-        }
-    return {
-        "is_ready_for_toc": False,
-        "confidence_score": 0.0,
-        "analysis": "Summary analysis not yet completed. Please run analysis first.",
-        "suggestions": ["Run summary analysis to get readiness assessment"],
-        "word_count": words,
-        "character_count": chars,
-        "meets_minimum_requirements": words >= 30 and chars >= 150,
-    }
-
-
-# --- Table of contents and chapters -------------------------------------------------------------
-# `Book.toc` holds the structure; each chapter's `Chapter` document holds what changes while an
-# author writes. Readers merge the two: one query fetches every Chapter document of the book, so a
-# read costs the same number of MongoDB commands whatever the number of chapters. A Chapter
-# document the TOC does not list is an orphan and never shown; a chapter without a document shows
-# the defaults of a new chapter.
-
-CHAPTER_NOT_FOUND = "Chapter not found"
-# Keys owned by the Chapter document; a TOC node never stores them (toc_replace strips them).
-CHAPTER_DOCUMENT_KEYS = (
-    "status",
-    "word_count",
-    "content",
-    "estimated_reading_time",
-    "last_modified",
-    "is_active_tab",
-    "content_version",
-)
-
-
-def toc_chapter_nodes(toc: dict | None) -> list[dict]:
-    """The stored top-level chapter nodes of a TOC structure (an empty list when there is none)."""
-    if not toc or not isinstance(toc.get("chapters"), list):
-        return []
-    return [node for node in toc["chapters"] if isinstance(node, dict)]
-
-
-def toc_iter_nodes(toc: dict | None):
-    """Yield `(node, level, parent_id)` for every chapter of the structure in pre-order: each
-    chapter, then its subchapters."""
-    for node in toc_chapter_nodes(toc):
-        yield node, 1, None
-        for sub in node.get("subchapters") or []:
-            if isinstance(sub, dict):
-                yield sub, 2, node.get("id")
-
-
-def toc_node_find(toc: dict | None, chapter_id: str) -> tuple[dict, int, str | None] | None:
-    """`(node, level, parent_id)` of the chapter `chapter_id` at any depth, None when absent."""
-    for node, level, parent_id in toc_iter_nodes(toc):
-        if node.get("id") == chapter_id:
-            return node, level, parent_id
-    return None
-
-
-def toc_chapter_ids(toc: dict | None) -> list[str]:
-    """Every chapter id the structure lists, in pre-order."""
-    return [node["id"] for node, _, _ in toc_iter_nodes(toc) if node.get("id")]
 
 
 def reading_time(words: int) -> int:
@@ -170,15 +16,9 @@ def reading_time(words: int) -> int:
     return 0 if words <= 0 else max(1, round(words / 200))
 
 
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def chapter_documents(*, book, chapter_ids=None, include_content: bool = True) -> dict:
     """{chapter_id: Chapter} for the book's chapter documents (all of them, or `chapter_ids`).
     One MongoDB query; `include_content=False` leaves the (possibly large) content unloaded."""
-    from books.models import Chapter
-
     queryset = Chapter.objects.filter(book_id=book.pk)
     if chapter_ids is not None:
         queryset = queryset.filter(chapter_id__in=list(chapter_ids))
@@ -312,70 +152,6 @@ def toc_get(*, book) -> dict:
         "generated_at": stored.get("generated_at"),
         "updated_at": stored.get("updated_at"),
     }
-
-
-def chapter_last_active(*, book, user, chapter_ids) -> str | None:
-    """The chapter of this book the user most recently viewed or edited, among `chapter_ids`
-    (chapters that still exist). One query on the (user, book, timestamp) index."""
-    from books.models import AccessType, ChapterAccessLog
-
-    log = (
-        ChapterAccessLog.objects.filter(
-            user_id=user.pk,
-            book_id=book.pk,
-            access_type__in=[AccessType.VIEW, AccessType.EDIT],
-            chapter_id__in=list(chapter_ids),
-        )
-        .order_by("-timestamp")
-        .only("chapter_id")
-        .first()
-    )
-    return log.chapter_id if log else None
-
-
-def tab_state_latest(*, book, user):
-    """The user's latest saved tab state for this book (a `tab_state` access log), or None."""
-    from books.models import AccessType, ChapterAccessLog
-
-    return (
-        ChapterAccessLog.objects.filter(
-            user_id=user.pk, book_id=book.pk, access_type=AccessType.TAB_STATE
-        )
-        .order_by("-timestamp")
-        .first()
-    )
-
-
-def chapter_analytics(*, book, chapter_id: str, days: int) -> list[dict]:
-    """Access counts of one chapter in the last `days` days, all users, grouped by access type:
-    `[{"_id": {"chapter_id", "access_type"}, "count", "last_access"}]` (the reference's shape),
-    most frequent first. One aggregation."""
-    from datetime import timedelta
-
-    from django.db.models import Count, Max
-    from django.utils import timezone
-
-    from books.models import ChapterAccessLog
-
-    since = timezone.now() - timedelta(days=days)
-    rows = (
-        ChapterAccessLog.objects.filter(
-            book_id=book.pk, chapter_id=chapter_id, timestamp__gte=since
-        )
-        .values("access_type")
-        .annotate(count=Count("id"), last_access=Max("timestamp"))
-        .order_by()
-    )
-    out = [
-        {
-            "_id": {"chapter_id": chapter_id, "access_type": row["access_type"]},
-            "count": row["count"],
-            "last_access": _iso(row["last_access"]),
-        }
-        for row in rows
-    ]
-    out.sort(key=lambda item: (-item["count"], item["_id"]["access_type"]))
-    return out
 
 
 def chapter_content_metadata(chapter: dict) -> dict:

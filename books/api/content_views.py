@@ -1,0 +1,206 @@
+"""Chapter content, tab state, metadata and analytics endpoints: thin views that load the
+caller's book, validate the input, call one service or selector, and serialize the output."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from autoauthor.api.errors import Invalid
+from autoauthor.schema import ERRORS
+from books import selectors
+from books.api import content_serializers as s
+from books.api.common import BOOK_ID, CHAPTER_ID, chapter_or_404, request_book, valid_data
+from books.models import AccessType
+from books.services import content as content_services
+
+
+class ChapterMetadataView(APIView):
+    @extend_schema(
+        operation_id="books_chapters_metadata",
+        parameters=[
+            BOOK_ID,
+            OpenApiParameter(
+                "include_content_stats", OpenApiTypes.BOOL, description="Accepted, no effect."
+            ),
+        ],
+        responses={200: s.ChapterMetadataOutput, **ERRORS(401, 403, 404, 422)},
+    )
+    def get(self, request, book_id):
+        valid_data(s.MetadataQuery, request.query_params)
+        book = request_book(request, book_id)
+        body = {
+            "book_id": str(book.pk),
+            **selectors.chapters_metadata(book=book, user=request.user),
+        }
+        return Response(s.ChapterMetadataOutput(body).data)
+
+
+class TabStateView(APIView):
+    @extend_schema(
+        operation_id="books_chapters_tab_state_retrieve",
+        parameters=[BOOK_ID],
+        responses={200: s.TabStateGetOutput, **ERRORS(401, 403, 404)},
+    )
+    def get(self, request, book_id):
+        book = request_book(request, book_id)
+        log = selectors.tab_state_latest(book=book, user=request.user)
+        if log is None:
+            body = {
+                "book_id": str(book.pk),
+                "tab_state": None,
+                "message": "No saved tab state found",
+            }
+        else:
+            body = {
+                "book_id": str(book.pk),
+                "tab_state": {
+                    "active_chapter_id": log.metadata.get("active_chapter_id", log.chapter_id),
+                    "open_tab_ids": log.metadata.get("open_tab_ids", []),
+                    "tab_order": log.metadata.get("tab_order", []),
+                    "last_updated": log.timestamp,
+                },
+                "success": True,
+            }
+        return Response(s.TabStateGetOutput(body).data)
+
+    @extend_schema(
+        operation_id="books_chapters_tab_state_save",
+        parameters=[BOOK_ID],
+        request=s.TabStateInput,
+        responses={200: s.TabStateSaveOutput, **ERRORS(401, 403, 404, 422)},
+    )
+    def post(self, request, book_id):
+        book = request_book(request, book_id)
+        data = valid_data(s.TabStateInput, request.data)
+        log = content_services.tab_state_save(book=book, user=request.user, **data)
+        body = {
+            "book_id": str(book.pk),
+            "tab_state_id": str(log.pk),
+            "success": True,
+            "message": "Tab state saved successfully",
+        }
+        return Response(s.TabStateSaveOutput(body).data)
+
+
+class BatchContentView(APIView):
+    @extend_schema(
+        operation_id="books_chapters_batch_content",
+        parameters=[BOOK_ID],
+        request=s.BatchContentInput,
+        responses={200: s.BatchContentOutput, **ERRORS(400, 401, 403, 404, 422)},
+    )
+    def post(self, request, book_id):
+        data = valid_data(s.BatchContentInput, request.data)
+        if len(data["chapter_ids"]) > s.MAX_BATCH_CHAPTERS:
+            raise Invalid(
+                f"Cannot request more than {s.MAX_BATCH_CHAPTERS} chapters at once",
+                code="too_many_chapters",
+            )
+        book = request_book(request, book_id)
+        found = selectors.chapters_content_batch(book=book, **data)
+        content_services.access_log_record(
+            user=request.user,
+            book=book,
+            chapter_id="batch_request",
+            access_type=AccessType.BATCH_READ_CONTENT,
+            metadata={
+                "requested_chapters": data["chapter_ids"],
+                "found_chapters": list(found),
+                "include_metadata": data["include_metadata"],
+            },
+            best_effort=True,
+        )
+        body = {
+            "book_id": str(book.pk),
+            "chapters": found,
+            "requested_count": len(data["chapter_ids"]),
+            "found_count": len(found),
+            "success": True,
+        }
+        return Response(s.BatchContentOutput(body).data)
+
+
+class ChapterContentView(APIView):
+    @extend_schema(
+        operation_id="books_chapters_content_retrieve",
+        parameters=[
+            BOOK_ID,
+            CHAPTER_ID,
+            OpenApiParameter("include_metadata", OpenApiTypes.BOOL, default=True),
+        ],
+        responses={200: s.ChapterContentOutput, **ERRORS(401, 403, 404, 422)},
+    )
+    def get(self, request, book_id, chapter_id):
+        include_metadata = valid_data(s.ContentQuery, request.query_params)["include_metadata"]
+        book = request_book(request, book_id)
+        chapter = chapter_or_404(book, chapter_id)
+        content_services.access_log_record(
+            user=request.user,
+            book=book,
+            chapter_id=chapter_id,
+            access_type=AccessType.READ_CONTENT,
+            metadata={"chapter_title": chapter.get("title"), "include_metadata": include_metadata},
+            best_effort=True,
+        )
+        body = {
+            "book_id": str(book.pk),
+            "chapter_id": chapter_id,
+            "title": chapter.get("title") or "",
+            "content": chapter.get("content") or "",
+            "version": chapter["content_version"],
+            "success": True,
+        }
+        if include_metadata:
+            body["metadata"] = selectors.chapter_content_metadata(chapter)
+        return Response(s.ChapterContentOutput(body).data)
+
+    @extend_schema(
+        operation_id="books_chapters_content_update",
+        parameters=[BOOK_ID, CHAPTER_ID],
+        request=s.ContentSaveInput,
+        responses={200: s.ContentSaveOutput, **ERRORS(401, 403, 404, 409, 422)},
+    )
+    def patch(self, request, book_id, chapter_id):
+        book = request_book(request, book_id, action="modify")
+        data = valid_data(s.ContentSaveInput, request.data)
+        saved = content_services.chapter_content_save(
+            book=book, chapter_id=chapter_id, actor=request.user, **data
+        )
+        body = {
+            "book_id": str(book.pk),
+            "chapter_id": chapter_id,
+            "version": saved.version,
+            "word_count": saved.word_count,
+            "estimated_reading_time": saved.estimated_reading_time,
+            "status": saved.status,
+            "success": True,
+            "message": "Chapter content updated successfully",
+            "metadata_updated": data["auto_update_metadata"],
+        }
+        return Response(s.ContentSaveOutput(body).data)
+
+
+class ChapterAnalyticsView(APIView):
+    @extend_schema(
+        operation_id="books_chapters_analytics",
+        parameters=[
+            BOOK_ID,
+            CHAPTER_ID,
+            OpenApiParameter("days", OpenApiTypes.INT, description="1-365", default=30),
+        ],
+        responses={200: s.ChapterAnalyticsOutput, **ERRORS(401, 403, 404, 422)},
+    )
+    def get(self, request, book_id, chapter_id):
+        days = valid_data(s.AnalyticsQuery, request.query_params)["days"]
+        book = request_book(request, book_id)
+        if selectors.toc_node_find(book.toc, chapter_id) is None:
+            raise content_services.chapter_not_found()
+        body = {
+            "book_id": str(book.pk),
+            "chapter_id": chapter_id,
+            "analytics_period_days": days,
+            "analytics": selectors.chapter_analytics(book=book, chapter_id=chapter_id, days=days),
+            "success": True,
+        }
+        return Response(s.ChapterAnalyticsOutput(body).data)

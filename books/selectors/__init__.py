@@ -1,0 +1,66 @@
+"""Book reads shared by every books endpoint, split by topic: `books` (the caller's book, the
+list, book-level parts), `toc` (walking the stored TOC structure), `chapters` (the structure merged
+with each chapter's document) and `access_logs` (access-log reads). Every public name is
+re-exported here, so `from books.selectors import ...` keeps working."""
+
+from books.selectors.access_logs import chapter_analytics, chapter_last_active, tab_state_latest
+from books.selectors.books import (
+    BOOK_NOT_FOUND,
+    BOOK_RESPONSE_FIELDS,
+    book_audit_log,
+    book_get_for_user,
+    book_list,
+    book_question_responses,
+    book_summary,
+    book_toc_readiness,
+)
+from books.selectors.chapters import (
+    chapter_content_metadata,
+    chapter_document_fields,
+    chapter_documents,
+    chapter_find,
+    chapter_tree,
+    chapters_content_batch,
+    chapters_flat,
+    chapters_metadata,
+    reading_time,
+    toc_get,
+)
+from books.selectors.toc import (
+    CHAPTER_DOCUMENT_KEYS,
+    CHAPTER_NOT_FOUND,
+    toc_chapter_ids,
+    toc_chapter_nodes,
+    toc_iter_nodes,
+    toc_node_find,
+)
+
+__all__ = [
+    "BOOK_NOT_FOUND",
+    "BOOK_RESPONSE_FIELDS",
+    "CHAPTER_DOCUMENT_KEYS",
+    "CHAPTER_NOT_FOUND",
+    "book_audit_log",
+    "book_get_for_user",
+    "book_list",
+    "book_question_responses",
+    "book_summary",
+    "book_toc_readiness",
+    "chapter_analytics",
+    "chapter_content_metadata",
+    "chapter_document_fields",
+    "chapter_documents",
+    "chapter_find",
+    "chapter_last_active",
+    "chapter_tree",
+    "chapters_content_batch",
+    "chapters_flat",
+    "chapters_metadata",
+    "reading_time",
+    "tab_state_latest",
+    "toc_chapter_ids",
+    "toc_chapter_nodes",
+    "toc_get",
+    "toc_iter_nodes",
+    "toc_node_find",
+]

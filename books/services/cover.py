@@ -1,0 +1,207 @@
+"""Book cover image: validation, processing to JPEG, storage and replacement.
+
+Audit: `cover_image_upload` (explicit; actor = the requesting user; target = the book id;
+resource_type "book"); changes {"cover_image_url": [old, new], "cover_thumbnail_url": [old, new]}
+(URLs longer than 200 characters by length).
+"""
+
+import io
+import logging
+import uuid
+import warnings
+from urllib.parse import unquote, urlparse
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from accounts.services.audit import LONG_TEXT, audit_record
+from autoauthor.api.errors import Conflict, Invalid, NotFound
+from autoauthor.queries import one_or_none
+from books.models import Book
+from books.selectors import BOOK_NOT_FOUND
+
+logger = logging.getLogger("books.services")
+
+COVER_ALLOWED_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+COVER_ALLOWED_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+COVER_MAX_BYTES = 5 * 1024 * 1024
+COVER_MAX_SIZE = (1200, 1800)
+COVER_THUMBNAIL_SIZE = (300, 450)
+COVER_JPEG_QUALITY = 85
+COVER_DIR = "cover_images"
+COVER_CAS_ATTEMPTS = 5
+
+
+def _cover_validate(upload) -> None:
+    name = (upload.name or "").lower()
+    if not name.endswith(COVER_ALLOWED_EXTENSIONS):
+        raise Invalid(
+            f"Invalid file type. Allowed types: {', '.join(COVER_ALLOWED_EXTENSIONS)}",
+            code="invalid_file_type",
+        )
+    content_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if content_type not in COVER_ALLOWED_CONTENT_TYPES:
+        raise Invalid(
+            f"Invalid content type. Allowed types: {', '.join(COVER_ALLOWED_CONTENT_TYPES)}",
+            code="invalid_content_type",
+        )
+    if upload.size > COVER_MAX_BYTES:
+        raise Invalid("File too large. Maximum size: 5MB", code="file_too_large")
+
+
+def _open_image(upload) -> Image.Image:
+    """Open, verify and fully decode the upload; anything Pillow refuses (including
+    decompression bombs) is 400 "Invalid image file"."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload) as probe:
+                probe.verify()
+            upload.seek(0)
+            image = Image.open(upload)
+            image.load()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise Invalid("Invalid image file", code="invalid_image") from exc
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB on white: alpha (RGBA, LA) and palette (P, possibly with transparency) images are
+    composited onto a white background; other modes are converted."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _jpeg_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=COVER_JPEG_QUALITY, optimize=True)
+    return buffer.getvalue()
+
+
+def cover_image_process(upload) -> tuple[bytes, bytes]:
+    """Validate an uploaded cover (extension, content type, at most 5 MiB, a real image) and
+    return (cover, thumbnail) as JPEG bytes: flattened onto white, shrunk (aspect kept, Lanczos)
+    to fit 1200x1800, thumbnail fitting 300x450, quality 85, optimised. Covers are always stored
+    as JPEG: after flattening there is no transparency left for PNG/WebP/GIF to keep."""
+    _cover_validate(upload)
+    image = _open_image(upload)
+    try:
+        cover = _flatten(image)
+        if cover.width > COVER_MAX_SIZE[0] or cover.height > COVER_MAX_SIZE[1]:
+            cover.thumbnail(COVER_MAX_SIZE, Image.Resampling.LANCZOS)
+        thumbnail = cover.copy()
+        thumbnail.thumbnail(COVER_THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+        return _jpeg_bytes(cover), _jpeg_bytes(thumbnail)
+    except (OSError, ValueError) as exc:
+        raise Invalid("Invalid image file", code="invalid_image") from exc
+    finally:
+        image.close()
+
+
+def _cover_storage_name(*, book_pk, url: str | None) -> str | None:
+    """The storage name behind a cover URL this service stored for this book, else None. Only
+    names under cover_images/<book id>/ qualify, so a URL a client typed into
+    `cover_image_url` can never make us delete someone else's file."""
+    if not url:
+        return None
+    path = unquote(urlparse(url).path)
+    prefix = f"{COVER_DIR}/{book_pk}/"
+    index = path.find(prefix)
+    if index < 0:
+        return None
+    name = path[index:]
+    if ".." in name.split("/") or "\\" in name:
+        return None
+    return name
+
+
+def _cover_file_delete(*, book_pk, url: str | None) -> None:
+    """Best effort: a file that cannot be deleted is logged, never an error for the client."""
+    name = _cover_storage_name(book_pk=book_pk, url=url)
+    if name is None:
+        return
+    try:
+        default_storage.delete(name)
+    except Exception:  # storage backends raise their own error types (OSError, botocore, ...)
+        logger.warning("Could not delete cover file %s", name, exc_info=True)
+
+
+def _audit_value(value: str | None):
+    return value if value is None or len(value) <= LONG_TEXT else {"length": len(value)}
+
+
+def book_cover_upload(*, book: Book, upload) -> Book:
+    """Store a new cover image and its thumbnail for `book` through Django's default storage
+    (local media, or S3 when AWS_S3_BUCKET is set) under cover_images/<book id>/, then point
+    the book at their storage URLs and delete the files they replace.
+
+    The pointer update is a compare-and-swap on the URLs as read: when another upload won in
+    between, the swap is retried against its URLs, so every replaced file is deleted by exactly
+    the writer that replaced it and no file is orphaned. If the book was deleted meanwhile the
+    new files are removed again (404). Audit: `cover_image_upload`."""
+    cover_bytes, thumbnail_bytes = cover_image_process(upload)
+    stem = f"{COVER_DIR}/{book.pk}/{uuid.uuid4().hex}"
+    cover_name = default_storage.save(f"{stem}.jpg", ContentFile(cover_bytes))
+    thumbnail_name = default_storage.save(f"{stem}_thumb.jpg", ContentFile(thumbnail_bytes))
+    cover_url = default_storage.url(cover_name)
+    thumbnail_url = default_storage.url(thumbnail_name)
+
+    current = book
+    for _ in range(COVER_CAS_ATTEMPTS):
+        old_cover, old_thumbnail = current.cover_image_url, current.cover_thumbnail_url
+        now = timezone.now()
+        swapped = Book.objects.filter(
+            pk=book.pk,
+            deleted_at=None,
+            cover_image_url=old_cover,
+            cover_thumbnail_url=old_thumbnail,
+        ).update(cover_image_url=cover_url, cover_thumbnail_url=thumbnail_url, updated_at=now)
+        if swapped:
+            for url in (old_cover, old_thumbnail):
+                if url not in (cover_url, thumbnail_url):
+                    _cover_file_delete(book_pk=book.pk, url=url)
+            audit_record(
+                action="cover_image_upload",
+                resource_type="book",
+                target_id=str(book.pk),
+                changes={
+                    "cover_image_url": [_audit_value(old_cover), _audit_value(cover_url)],
+                    "cover_thumbnail_url": [
+                        _audit_value(old_thumbnail),
+                        _audit_value(thumbnail_url),
+                    ],
+                },
+            )
+            current.cover_image_url, current.cover_thumbnail_url = cover_url, thumbnail_url
+            current.updated_at = now
+            return current
+        current = one_or_none(
+            Book.objects.filter(pk=book.pk, deleted_at=None).only(
+                "owner_id", "cover_image_url", "cover_thumbnail_url"
+            )
+        )
+        if current is None:
+            break
+    for name in (cover_name, thumbnail_name):
+        default_storage.delete(name)
+    if current is None:
+        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
+    raise Conflict(
+        "The cover was replaced by other uploads at the same time; please retry.",
+        code="cover_conflict",
+    )
