@@ -113,6 +113,8 @@ TEMPLATES = [
 # pass its address down in MONGODB_URI; a bare `manage.py` expects it on EMBEDDED_MONGO_PORT.
 EMBEDDED_MONGO_PORT = env_int("EMBEDDED_MONGO_PORT", 27017)
 EMBEDDED_MONGO_PATH = env("EMBEDDED_MONGO_PATH", str(BASE_DIR / "var" / "mongo.sqlite"))
+# `sqlite` keeps data across restarts (make run); `memory` is faster and forgets everything.
+EMBEDDED_MONGO_ENGINE = env("EMBEDDED_MONGO_ENGINE", "sqlite")
 MONGODB_URI = env("MONGODB_URI") or (
     f"mongodb://127.0.0.1:{EMBEDDED_MONGO_PORT}/?directConnection=true"
 )

@@ -336,6 +336,12 @@ def main():
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
     parser.add_argument("--only", nargs="*")
+    parser.add_argument(
+        "--engine",
+        choices=["sqlite", "memory"],
+        default="sqlite",
+        help="embedded server engine (make run uses sqlite)",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="autoauthor-bench-"))
@@ -349,6 +355,7 @@ def main():
         "RATELIMIT_ENABLE": "false",
         "EMBEDDED_MONGO_PORT": str(mongo_port),
         "EMBEDDED_MONGO_PATH": str(workdir / "mongo.sqlite"),
+        "EMBEDDED_MONGO_ENGINE": args.engine,
         "DATABASE_NAME": "autoauthor_bench",
         "PORT": str(api_port),
         "GUNICORN_ACCESSLOG": "",
@@ -444,6 +451,7 @@ def main():
     path = out / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps({
         "duration_s": args.duration,
+        "engine": args.engine,
         "rows": rows,
         "mongodb_commands_per_request": counts,
         "peak_rss_mib": {"api": sampler.peak_api / 1024, "mongodb": sampler.peak_db / 1024},

@@ -27,9 +27,10 @@ class Command(BaseCommand):
         env = dict(os.environ)
         mongo = None
         if not os.environ.get("MONGODB_URI"):
+            engine = settings.EMBEDDED_MONGO_ENGINE
             mongo = EmbeddedMongo(
-                engine="sqlite",
-                path=settings.EMBEDDED_MONGO_PATH,
+                engine=engine,
+                path=settings.EMBEDDED_MONGO_PATH if engine == "sqlite" else None,
                 port=settings.EMBEDDED_MONGO_PORT,
                 log_file=str(var / "mongo.log"),
             )
@@ -41,8 +42,9 @@ class Command(BaseCommand):
                 ) from exc
             mongo.supervise()
             self.stdout.write(
-                f"Embedded MongoDB (SQLite engine, {settings.EMBEDDED_MONGO_PATH}) "
-                f"at {env['MONGODB_URI']}"
+                f"Embedded MongoDB ({engine} engine"
+                + (f", {settings.EMBEDDED_MONGO_PATH}" if engine == "sqlite" else "")
+                + f") at {env['MONGODB_URI']}"
             )
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         gunicorn = None
