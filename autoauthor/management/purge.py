@@ -1,0 +1,56 @@
+"""The shape every retention command shares: --days, --batch-size, --dry-run, progress lines, a
+non-zero exit on failure, and the `system` actor for whatever the purge audits."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from autoauthor.api.context import system_actor
+
+
+class PurgeCommand(BaseCommand):
+    noun = "rows"  # what is deleted, in the output ("access logs", "audit rows")
+    failure = "Purging failed"
+    default_days: int | None = None  # None: --days is required
+    default_batch_size = 1000
+
+    def purge(self, *, days: int, dry_run: bool, batch_size: int, progress) -> int:
+        """Delete (or with dry_run count) what is older than `days` days; returns the count."""
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        if self.default_days is None:
+            parser.add_argument(
+                "--days", type=int, required=True, help="Keep rows of the last N days (N >= 1)."
+            )
+        else:
+            parser.add_argument("--days", type=int, default=self.default_days)
+        parser.add_argument("--batch-size", type=int, default=self.default_batch_size)
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=f"Only count the {self.noun} that would be deleted.",
+        )
+
+    def handle(self, *args, days, batch_size, dry_run, **options):
+        if days < 1:
+            raise CommandError("--days must be at least 1")
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+
+        def progress(deleted: int) -> None:
+            self.stdout.write(f"  deleted {deleted} so far")
+
+        try:
+            with system_actor():
+                count = self.purge(
+                    days=days, dry_run=dry_run, batch_size=batch_size, progress=progress
+                )
+        except Exception as exc:  # any database failure must end with a non-zero exit
+            raise CommandError(f"{self.failure}: {exc}") from exc
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: {count} {self.noun} older than {days} days would be deleted"
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"Deleted {count} {self.noun} older than {days} days")
+            )
