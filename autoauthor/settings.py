@@ -265,8 +265,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several endpoints have a `status` choice field; name the chapter statuses explicitly.
-    "ENUM_NAME_OVERRIDES": {"ChapterStatusEnum": "books.models.ChapterStatus"},
+    # Choice sets shared by several fields get explicit names (several have a `status`).
+    "ENUM_NAME_OVERRIDES": {
+        "ChapterStatusEnum": "books.models.ChapterStatus",
+        "QuestionTypeEnum": "questions.models.QuestionType",
+        "QuestionDifficultyEnum": "questions.models.QuestionDifficulty",
+        "QuestionResponseStatusEnum": "questions.models.ResponseStatus",
+        "QuestionAnswerStatusEnum": "questions.selectors.LIST_STATUSES",
+        "QuestionProgressStatusEnum": "questions.selectors.PROGRESS_STATUSES",
+    },
     # Malformed (400) and oversized (413) bodies are answered for every operation with a body.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -274,16 +281,6 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Chapter-question enums (questions app): explicit names for choice sets shared by several fields.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "QuestionTypeEnum": "questions.models.QuestionType",
-        "QuestionDifficultyEnum": "questions.models.QuestionDifficulty",
-        "QuestionResponseStatusEnum": "questions.models.ResponseStatus",
-        "QuestionAnswerStatusEnum": "questions.selectors.LIST_STATUSES",
-        "QuestionProgressStatusEnum": "questions.selectors.PROGRESS_STATUSES",
-    }
-)
 
 # --- CORS and security headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list(
