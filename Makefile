@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema bench fuzz clean
+.PHONY: run test lint format schema bench fuzz clean requirements
 
 run:
 	@UV=$$(bin/bootstrap | tail -1) || exit 1; \
@@ -32,3 +32,6 @@ clean:
 
 bench:
 	@UV=$$(bin/bootstrap | tail -1) && $$UV run --frozen python bench/run.py $(BENCH_ARGS)
+
+requirements:
+	@UV=$$(bin/bootstrap | tail -1) && $$UV export --frozen --no-dev --no-emit-project --no-header --quiet -o requirements.txt
