@@ -30,10 +30,9 @@ from autoauthor.schema import ERRORS
 
 def user_payload(user, many=False):
     items = list(user) if many else [user]
-    data = UserOutput(
+    return UserOutput(
         user, many=many, context={"book_ids": selectors.user_book_ids(users=items)}
     ).data
-    return data
 
 
 def auth_payload(user):

@@ -162,9 +162,6 @@ def exception_handler(exc, context):
             if auth_header:
                 response["WWW-Authenticate"] = auth_header
             response.status_code = 401
-            body["code"] = (
-                "not_authenticated" if isinstance(exc, drf.NotAuthenticated) else (body["code"])
-            )
     return response
 
 

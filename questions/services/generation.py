@@ -223,21 +223,17 @@ def questions_generate(
         first_order=(last or 0) + 1,
     )
     _chapter_document_gone(chapter_document=chapter_document, questions=questions)
-    fallback = sum(1 for question in questions if question.is_fallback)
-    audit_record(
+    fallback = _generation_audit(
         action="generate_questions",
-        resource_type="chapter",
-        target_id=chapter_id,
-        changes={
-            "book_id": str(book.pk),
-            "count": count,
-            "difficulty": difficulty,
-            "focus": focus,
-            "questions_generated": len(questions),
-            "fallback_questions": fallback,
-            "provider": provider,
-            "generation_id": generation_id,
-        },
+        book=book,
+        chapter_id=chapter_id,
+        questions=questions,
+        provider=provider,
+        generation_id=generation_id,
+        count=count,
+        difficulty=difficulty,
+        focus=focus,
+        questions_generated=len(questions),
     )
     return GenerationResult(
         questions=questions,
@@ -245,6 +241,26 @@ def questions_generate(
         provider=provider,
         fallback_count=fallback,
     )
+
+
+def _generation_audit(
+    *, action, book, chapter_id, questions, provider, generation_id, **details
+) -> int:
+    """Record a (re)generation in the audit log; returns the number of fallback questions."""
+    fallback = sum(1 for question in questions if question.is_fallback)
+    audit_record(
+        action=action,
+        resource_type="chapter",
+        target_id=chapter_id,
+        changes={
+            "book_id": str(book.pk),
+            **details,
+            "fallback_questions": fallback,
+            "provider": provider,
+            "generation_id": generation_id,
+        },
+    )
+    return fallback
 
 
 def questions_regenerate(
@@ -317,24 +333,20 @@ def questions_regenerate(
     if replace:
         Question.objects.filter(pk__in=replace).delete()
     preserved = len(existing) - deleted if preserve_responses else 0
-    fallback = sum(1 for question in questions if question.is_fallback)
-    audit_record(
+    fallback = _generation_audit(
         action="regenerate_questions",
-        resource_type="chapter",
-        target_id=chapter_id,
-        changes={
-            "book_id": str(book.pk),
-            "count": count,
-            "difficulty": difficulty,
-            "focus": focus,
-            "preserve_responses": preserve_responses,
-            "preserved_count": preserved,
-            "deleted_count": deleted,
-            "new_count": len(questions),
-            "fallback_questions": fallback,
-            "provider": provider,
-            "generation_id": generation_id,
-        },
+        book=book,
+        chapter_id=chapter_id,
+        questions=questions,
+        provider=provider,
+        generation_id=generation_id,
+        count=count,
+        difficulty=difficulty,
+        focus=focus,
+        preserve_responses=preserve_responses,
+        preserved_count=preserved,
+        deleted_count=deleted,
+        new_count=len(questions),
     )
     return GenerationResult(
         questions=questions,
