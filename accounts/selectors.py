@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.db.models import QuerySet
 
+from accounts import auth_cache
 from accounts.models import User
 from autoauthor.api.errors import NotFound
 from autoauthor.api.fields import parse_object_id
@@ -15,6 +16,21 @@ def user_get(*, user_id) -> User:
     user = one_or_none(User.objects.filter(pk=oid)) if oid else None
     if user is None:
         raise NotFound("User not found", code="user_not_found")
+    return user
+
+
+def user_for_auth(*, user_id) -> User | None:
+    """The user a bearer token names, or None: from the Redis user cache when it holds it (no
+    database read on the hot path), else from MongoDB, then cached. The caller checks
+    `is_active`; every change to a user deletes its entry (accounts.auth_cache)."""
+    oid = parse_object_id(user_id)
+    if oid is None:
+        return None
+    user = auth_cache.get(oid)
+    if user is None:
+        user = one_or_none(User.objects.filter(pk=oid))
+        if user is not None:
+            auth_cache.put(user)
     return user
 
 

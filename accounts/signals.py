@@ -1,9 +1,11 @@
 """Generic audit receivers: every save/delete of an AuditedModel writes one AuditLog row with the
-actor from the current request context (or `system`). Connected in AccountsConfig.ready()."""
+actor from the current request context (or `system`). A save or delete of a user also drops it
+from the authentication cache. Connected in AccountsConfig.ready()."""
 
 from django.db.models.signals import post_delete, post_init, post_save
 
-from accounts.models import AuditedModel
+from accounts import auth_cache
+from accounts.models import AuditedModel, User
 from accounts.services.audit import audit_record, field_changes
 
 
@@ -40,7 +42,13 @@ def _deleted(sender, instance, **kwargs):
         )
 
 
+def _user_changed(sender, instance, **kwargs):
+    auth_cache.forget(instance.pk)
+
+
 def connect() -> None:
+    post_save.connect(_user_changed, sender=User, dispatch_uid="auth_cache_user_saved")
+    post_delete.connect(_user_changed, sender=User, dispatch_uid="auth_cache_user_deleted")
     post_init.connect(_snapshot, dispatch_uid="audit_snapshot")
     post_save.connect(_saved, dispatch_uid="audit_saved")
     post_delete.connect(_deleted, dispatch_uid="audit_deleted")

@@ -173,6 +173,8 @@ CACHES = {
         "OPTIONS": {**_redis_cache["OPTIONS"], "IGNORE_EXCEPTIONS": False},
     },
 }
+# Shared caches that must see Redis errors (to step around an outage) use this alias too.
+SHARED_CACHE_ALIAS = "ratelimit"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Rate limiting ----------------------------------------------------------------------------
@@ -219,6 +221,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ACCESS_TOKEN_MINUTES = env_int("ACCESS_TOKEN_MINUTES", 15)
+# Bearer authentication reads the user from this Redis cache (0 database reads); every save,
+# deactivation or deletion of a user deletes the entry. 0 switches the cache off.
+AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 30)
 REFRESH_TOKEN_DAYS = env_int("REFRESH_TOKEN_DAYS", 14)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=ACCESS_TOKEN_MINUTES),

@@ -39,6 +39,9 @@ def _clean_redis():
 
     counter.memory.clear()
     counter._retry_at = 0.0
+    from autoauthor import redis_cache
+
+    redis_cache._retry_at = 0.0
     from django_redis import get_redis_connection
 
     try:
@@ -46,6 +49,22 @@ def _clean_redis():
     except Exception:  # Redis may be stopped on purpose by a fault test
         pass
     yield
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings):
+    """A Redis server of this test's own, used by the shared caches and rate limits, that the
+    test can stop and start (errors are retried at once: RATELIMIT_REDIS_RETRY_SECONDS 0)."""
+    from tests.servers import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    caches = {**settings.CACHES}
+    caches["ratelimit"] = {**caches["ratelimit"], "LOCATION": server.url}
+    settings.CACHES = caches
+    settings.RATELIMIT_REDIS_RETRY_SECONDS = 0
+    yield server
+    server.stop()
 
 
 @pytest.fixture

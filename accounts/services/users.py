@@ -8,6 +8,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from accounts import auth_cache
 from accounts.models import User
 from accounts.services import tokens
 from accounts.services.audit import audit_record
@@ -150,6 +151,7 @@ def user_delete(*, user: User) -> None:
     leaves a usable half-deleted account; running the deletion again finishes it. Audit rows
     stay (they hold plain ids)."""
     User.objects.filter(pk=user.pk).update(is_active=False, updated_at=timezone.now())
+    auth_cache.forget(user.pk)  # update() sends no signal
     tokens.tokens_revoke_all(user=user)
     audit_record(action="account_delete", resource_type="user", target_id=str(user.pk))
     user.delete()

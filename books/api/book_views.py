@@ -5,12 +5,19 @@ user's book 403), then the body is validated."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from autoauthor.api.pagination import paginated_response, skip_limit_parameters
+from autoauthor.api.pagination import (
+    TOTAL_COUNT_HEADER,
+    page_and_total,
+    paginated_response,
+    skip_limit,
+    skip_limit_parameters,
+)
 from autoauthor.schema import ERRORS
-from books import selectors
+from books import read_cache, selectors
 from books.api.book_serializers import (
     AuditLogOutput,
     BookCreateInput,
@@ -27,6 +34,7 @@ from books.api.book_serializers import (
     SummaryOutput,
     TocReadinessOutput,
 )
+from books.api.common import json_response
 from books.selectors import BOOK_RESPONSE_FIELDS, book_get_for_user
 from books.services import books as services
 
@@ -43,11 +51,25 @@ class BookListView(APIView):
         description="The caller's books, newest first; the total is in X-Total-Count.",
     )
     def get(self, request):
-        return paginated_response(
-            request,
-            selectors.book_list(owner=request.user),
-            lambda rows: BookOutput(rows, many=True).data,
+        skip, limit = skip_limit(request)
+
+        def build():
+            rows, total = page_and_total(
+                selectors.book_list(owner=request.user), skip=skip, limit=limit
+            )
+            body = JSONRenderer().render(BookOutput(rows, many=True).data)
+            return read_cache.Cached(owner_id=str(request.user.pk), body=body, total=total)
+
+        cached = read_cache.cached_read(
+            view="list",
+            scope_id=request.user.pk,
+            variant=f"{skip}:{limit}",
+            owner_id=request.user.pk,
+            build=build,
         )
+        response = json_response(cached.body)
+        response[TOTAL_COUNT_HEADER] = str(cached.total)
+        return response
 
     @extend_schema(
         operation_id="books_create",

@@ -11,7 +11,14 @@ from rest_framework.views import APIView
 from autoauthor.schema import ERRORS
 from books import selectors
 from books.api import chapter_serializers as s
-from books.api.common import BOOK_ID, CHAPTER_ID, chapter_or_404, request_book, valid_data
+from books.api.common import (
+    BOOK_ID,
+    CHAPTER_ID,
+    cached_book_response,
+    chapter_or_404,
+    request_book,
+    valid_data,
+)
 from books.api.content_views import (
     BatchContentView,
     ChapterAnalyticsView,
@@ -43,8 +50,12 @@ class TocView(APIView):
         responses={200: s.TocOutput, **ERRORS(401, 403, 404)},
     )
     def get(self, request, book_id):
-        book = request_book(request, book_id)
-        return Response(s.TocOutput(selectors.toc_get(book=book)).data)
+        return cached_book_response(
+            request,
+            book_id,
+            view="toc",
+            render=lambda book: s.TocOutput(selectors.toc_get(book=book)).data,
+        )
 
     @extend_schema(
         operation_id="books_toc_update",

@@ -1,10 +1,15 @@
 """Small helpers the books API views share: input validation, the caller's book and chapter, and
 the path parameters of the OpenAPI document."""
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.renderers import JSONRenderer
 
-from books import selectors
+from autoauthor.api.fields import parse_object_id
+from books import read_cache, selectors
 from books.services.content import chapter_not_found
 
 BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.STR, OpenApiParameter.PATH)
@@ -32,3 +37,27 @@ def chapter_or_404(book, chapter_id: str, *, include_content: bool = True) -> di
     if chapter is None:
         raise chapter_not_found()
     return chapter
+
+
+def json_response(body: bytes) -> HttpResponse:
+    """An already rendered JSON body (what DRF's JSONRenderer produced for the same data)."""
+    return HttpResponse(body, content_type="application/json")
+
+
+def cached_book_response(request, book_id, *, view: str, render: Callable) -> HttpResponse:
+    """GET of a book-scoped read through `books.read_cache`: `render(book)` builds the body from
+    MongoDB on a miss; a hit is served only to the book's owner (anyone else takes the uncached
+    path, which answers 403 or 404)."""
+    oid = parse_object_id(book_id)
+    if oid is None:
+        request_book(request, book_id)  # 404
+
+    def build() -> read_cache.Cached:
+        book = request_book(request, book_id)
+        body = JSONRenderer().render(render(book))
+        return read_cache.Cached(owner_id=str(book.owner_id), body=body)
+
+    cached = read_cache.cached_read(view=view, scope_id=oid, book_id=oid, build=build)
+    if cached.owner_id != str(request.user.pk):
+        cached = build()
+    return json_response(cached.body)

@@ -10,7 +10,14 @@ from autoauthor.api.errors import Invalid
 from autoauthor.schema import ERRORS
 from books import selectors
 from books.api import content_serializers as s
-from books.api.common import BOOK_ID, CHAPTER_ID, chapter_or_404, request_book, valid_data
+from books.api.common import (
+    BOOK_ID,
+    CHAPTER_ID,
+    cached_book_response,
+    chapter_or_404,
+    request_book,
+    valid_data,
+)
 from books.models import AccessType
 from books.services import content as content_services
 
@@ -28,12 +35,15 @@ class ChapterMetadataView(APIView):
     )
     def get(self, request, book_id):
         valid_data(s.MetadataQuery, request.query_params)
-        book = request_book(request, book_id)
-        body = {
-            "book_id": str(book.pk),
-            **selectors.chapters_metadata(book=book, user=request.user),
-        }
-        return Response(s.ChapterMetadataOutput(body).data)
+
+        def render(book):
+            body = {
+                "book_id": str(book.pk),
+                **selectors.chapters_metadata(book=book, user=request.user),
+            }
+            return s.ChapterMetadataOutput(body).data
+
+        return cached_book_response(request, book_id, view="chapters-metadata", render=render)
 
 
 class TabStateView(APIView):

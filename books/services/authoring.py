@@ -26,6 +26,7 @@ from autoauthor.ai.text import strip_html
 from autoauthor.api.errors import Conflict, Invalid, NotFound, ValidationFailed
 from autoauthor.queries import one_or_none
 from books.models import Book, Chapter
+from books.read_cache import invalidates
 from books.selectors import BOOK_NOT_FOUND, toc_chapter_ids, toc_get
 from books.services.drafting import (
     DRAFT_ANSWER_MAX_CHARS,
@@ -114,6 +115,7 @@ def _store_if_summary_unchanged(*, book: Book, **fields: Any) -> None:
 # --- Summary analysis (endpoint 28) ----------------------------------------------------------
 
 
+@invalidates
 def summary_analyze(*, book: Book, actor) -> dict:
     """Judge whether the book's summary is ready for TOC generation and store the verdict as
     `summary_analysis` = {is_ready_for_toc, confidence_score, analysis, suggestions, word_count,
@@ -166,6 +168,7 @@ def clarifying_count(value) -> int:
     return CLARIFYING_DEFAULT
 
 
+@invalidates
 def clarifying_questions_generate(*, book: Book, num_questions, actor) -> dict:
     """Generate clarifying questions about the book's summary and store them as
     `clarifying_questions` = {questions, generated_at, status: "pending", provider}, replacing
@@ -240,6 +243,7 @@ def _fresh_ids(toc: dict) -> dict:
     return toc
 
 
+@invalidates
 def toc_generate(
     *,
     book: Book,

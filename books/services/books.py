@@ -25,6 +25,7 @@ from autoauthor.api.errors import NotFound
 from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book
+from books.read_cache import book_changed, invalidates
 from books.selectors import BOOK_NOT_FOUND
 from books.services.cover import (
     COVER_ALLOWED_CONTENT_TYPES,
@@ -113,6 +114,7 @@ def book_create(*, owner, data: dict) -> Book:
     return Book.objects.create(owner=owner, created_at=now, updated_at=now, **fields)
 
 
+@invalidates
 def book_update(*, book: Book, data: dict) -> Book:
     """Apply validated BookUpdate fields to `book` (PUT and PATCH share this rule).
 
@@ -169,6 +171,7 @@ def _book_children_delete(*, book_pk) -> dict[str, int]:
     return counts
 
 
+@invalidates
 def book_delete(*, book: Book) -> dict[str, int]:
     """Delete `book` and everything that belongs to it; audit rows stay.
 
@@ -181,6 +184,7 @@ def book_delete(*, book: Book) -> dict[str, int]:
     deleted rows per collection."""
     if book.deleted_at is None:
         Book.objects.filter(pk=book.pk, deleted_at=None).update(deleted_at=timezone.now())
+        book_changed(book_id=book.pk, owner_id=book.owner_id)  # gone from cached reads at once
     with atomic_if_supported():
         current = one_or_none(
             Book.objects.filter(pk=book.pk).only(

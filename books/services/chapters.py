@@ -10,6 +10,7 @@ from accounts.services.audit import _render
 from autoauthor.api.errors import Invalid, NotFound, ValidationFailed
 from autoauthor.transactions import atomic_if_supported
 from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
+from books.read_cache import invalidates
 from books.selectors import (
     chapter_documents,
     chapter_find,
@@ -86,6 +87,7 @@ def _empty_toc() -> dict:
     }
 
 
+@invalidates
 def chapter_create(
     *,
     book: Book,
@@ -161,6 +163,7 @@ def chapter_create(
 UPDATABLE_FIELDS = ("title", "description", "order", "level", "metadata")
 
 
+@invalidates
 def chapter_update(
     *, book: Book, chapter_id: str, data: dict, expected_version: int | None, actor
 ) -> dict[str, list]:
@@ -211,6 +214,7 @@ def chapter_update(
     return changes
 
 
+@invalidates
 def chapter_delete(*, book: Book, chapter_id: str, expected_version: int | None, actor) -> list:
     """Remove a chapter and its subchapters from the TOC (a TOC-structure write: version + 1,
     `expected_version` checked), then, in a transaction where the server has them, delete the
@@ -261,6 +265,7 @@ def chapter_delete(*, book: Book, chapter_id: str, expected_version: int | None,
     return removed
 
 
+@invalidates
 def chapter_status_bulk_update(
     *,
     book: Book,

@@ -12,6 +12,7 @@ from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, NotFound
 from autoauthor.queries import one_or_none
 from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
+from books.read_cache import invalidates
 from books.selectors import CHAPTER_NOT_FOUND, toc_node_find
 from books.services.toc import actor_id_of, chapter_document_ensure
 
@@ -46,6 +47,7 @@ def status_after_save(status: str, words: int) -> str:
     return status
 
 
+@invalidates
 def access_log_record(
     *,
     user,
@@ -86,6 +88,7 @@ def chapter_audit_record(*, action: str, book: Book, chapter_id: str, changes: d
     )
 
 
+@invalidates
 def chapter_content_save(
     *,
     book: Book,
@@ -169,6 +172,7 @@ def chapter_content_save(
     return chapter
 
 
+@invalidates
 def tab_state_save(
     *, book: Book, user, active_chapter_id: str, open_tab_ids: list, tab_order: list
 ) -> ChapterAccessLog:

@@ -20,6 +20,7 @@ from accounts.services.audit import LONG_TEXT, audit_record
 from autoauthor.api.errors import Conflict, Invalid, NotFound
 from autoauthor.queries import one_or_none
 from books.models import Book
+from books.read_cache import invalidates
 from books.selectors import BOOK_NOT_FOUND
 
 logger = logging.getLogger("books.services")
@@ -145,6 +146,7 @@ def _audit_value(value: str | None):
     return value if value is None or len(value) <= LONG_TEXT else {"length": len(value)}
 
 
+@invalidates
 def book_cover_upload(*, book: Book, upload) -> Book:
     """Store a new cover image and its thumbnail for `book` through Django's default storage
     (local media, or S3 when AWS_S3_BUCKET is set) under cover_images/<book id>/, then point

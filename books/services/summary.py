@@ -16,6 +16,7 @@ from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, Invalid, NotFound
 from autoauthor.queries import one_or_none
 from books.models import Book
+from books.read_cache import invalidates
 from books.selectors import BOOK_NOT_FOUND
 from books.services.toc import now_iso
 
@@ -79,6 +80,7 @@ def summary_validate(*, summary, partial: bool) -> str | None:
     return text
 
 
+@invalidates
 def book_summary_update(*, book: Book, summary: str) -> Book:
     """Store a validated summary. A previous non-empty summary that differs goes to the history
     as {summary, timestamp} (the last 20 are kept).
@@ -180,6 +182,7 @@ def question_responses_validate(*, responses) -> list[dict]:
     return cleaned
 
 
+@invalidates
 def book_question_responses_update(*, book: Book, responses: list[dict]) -> dict:
     """Store the answers to the book's clarifying questions as
     {responses, answered_at, status: "completed"} and, when clarifying questions exist, mark

@@ -23,6 +23,7 @@ from autoauthor.api.errors import Conflict, NotFound, ValidationFailed
 from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book, Chapter
+from books.read_cache import invalidates
 from books.selectors import (
     BOOK_NOT_FOUND,
     CHAPTER_DOCUMENT_KEYS,
@@ -133,6 +134,7 @@ def chapter_documents_create_missing(*, book: Book, chapter_ids, existing=None) 
             chapter_document_ensure(book=book, chapter_id=cid)
 
 
+@invalidates
 def chapter_documents_delete(*, book: Book, chapter_ids) -> int:
     """Delete the Chapter documents of `chapter_ids` through Django's collector, so whatever
     cascades from a Chapter (its questions, once they exist) goes with it."""
@@ -325,6 +327,7 @@ def toc_normalize(*, toc, old_toc: dict | None) -> dict:
     return out
 
 
+@invalidates
 def toc_replace(
     *,
     book: Book,

@@ -32,18 +32,6 @@ def test_limit_is_exact_across_two_server_processes(user):
     assert codes == [200, 200, 200, 200, 200, 429]
 
 
-@pytest.fixture
-def private_redis(tmp_path, settings):
-    server = RedisServer(tmp_path)
-    server.start()
-    caches = {**settings.CACHES}
-    caches["ratelimit"] = {**caches["ratelimit"], "LOCATION": server.url}
-    settings.CACHES = caches
-    settings.RATELIMIT_REDIS_RETRY_SECONDS = 0
-    yield server
-    server.stop()
-
-
 @pytest.mark.django_db
 def test_redis_down_falls_back_to_process_memory_and_recovers(api, user, settings, private_redis):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "3/60"}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditLog
 from books.models import Book, Chapter, ChapterAccessLog
+from books.read_cache import book_changed
 from books.services.books import book_delete, book_purge_deleted
 from questions.models import Question, QuestionRating, QuestionResponse
 from tests.factories import BookFactory
@@ -93,8 +94,10 @@ def test_delete_removes_everything_of_the_book_and_nothing_else(api, user, other
 def test_interrupted_delete_is_invisible_and_finished_by_purge(api, user, other_user):
     book = BookFactory(owner=user)
     populate(book, user, other_user)
-    # The process died right after step 1 (the book is marked, nothing else deleted yet).
+    # The process died right after step 1 (the book is marked and its cached reads
+    # invalidated, nothing else deleted yet).
     Book.objects.filter(pk=book.pk).update(deleted_at=timezone.now() - timedelta(minutes=10))
+    book_changed(book_id=book.pk, owner_id=user.pk)
 
     detail = reverse("books-detail", kwargs={"book_id": str(book.pk)})
     assert api.get(detail).status_code == 404

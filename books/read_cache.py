@@ -1,0 +1,183 @@
+"""Redis cache of rendered book reads: the book list, the TOC and the chapters overview.
+
+These reads cost the embedded server the most (100 book documents; the TOC document and every
+chapter document of a book), so their rendered JSON is kept in Redis and served without touching
+MongoDB while nothing it depends on has changed.
+
+Invalidation is by generation, which cannot serve stale data whatever the interleaving:
+- every book and every owner has a generation token in Redis (`books:gen:book:<id>`,
+  `books:gen:owner:<id>`); each write to a book, its TOC, its chapters or its access logs replaces
+  both tokens *after* its database writes (`book_writes`, or `book_changed` directly);
+- a read takes the tokens *before* reading MongoDB and stores its rendering under them; an entry
+  is served only while the tokens it was stored under are still current. A read that raced a
+  write stored its result under tokens the write has already replaced, so it is never served.
+A missing token (never written, expired or evicted) is created with a fresh random value before
+anything is cached under it, so losing a token can never revive an old entry.
+
+Entries live ENTRY_SECONDS; tokens live TOKEN_SECONDS after their last write. Writes that no
+service makes (retention purges, `validate_data --fix`, a process killed between its database
+write and the token update) are seen within ENTRY_SECONDS at most. An invalidation that fails
+because Redis does is kept by the process and delivered before that process reads the cache
+again. Without Redis (down, or
+REDIS_ENABLED false) nothing is cached and every read goes to MongoDB.
+"""
+
+import functools
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from autoauthor import redis_cache
+
+ENTRY_SECONDS = 120
+TOKEN_SECONDS = 7 * 24 * 3600
+
+
+def _book_token_key(book_id) -> str:
+    return f"books:gen:book:{book_id}"
+
+
+def _owner_token_key(owner_id) -> str:
+    return f"books:gen:owner:{owner_id}"
+
+
+def _new_token() -> bytes:
+    return os.urandom(8).hex().encode()
+
+
+# Invalidations this process could not deliver (Redis failed): delivered before this process
+# uses the cache again, so a Redis that comes back with its old entries cannot serve them here.
+_undelivered: set[tuple[str, str]] = set()
+_undelivered_lock = threading.Lock()
+
+
+def _replace_tokens(changes) -> bool:
+    def replace():
+        pipe = redis_cache.client().pipeline(transaction=False)
+        for book_id, owner_id in changes:
+            pipe.set(_book_token_key(book_id), _new_token(), ex=TOKEN_SECONDS)
+            if owner_id is not None:
+                pipe.set(_owner_token_key(owner_id), _new_token(), ex=TOKEN_SECONDS)
+        pipe.execute()
+        return True
+
+    return bool(redis_cache.available() and redis_cache.call(replace, default=False))
+
+
+def book_changed(*, book_id, owner_id) -> None:
+    """Invalidate every cached read of the book and of its owner's book list (the book's only
+    when `owner_id` is None). Call it after the database writes (see the module docstring for
+    why the order matters)."""
+    if not settings.REDIS_ENABLED:
+        return
+    change = (str(book_id), None if owner_id is None else str(owner_id))
+    if not _replace_tokens([change]):
+        with _undelivered_lock:
+            _undelivered.add(change)
+
+
+def _deliver_undelivered() -> bool:
+    """True when no invalidation of this process is still waiting for Redis."""
+    if not _undelivered:
+        return True
+    with _undelivered_lock:
+        if _replace_tokens(list(_undelivered)):
+            _undelivered.clear()
+        return not _undelivered
+
+
+@contextmanager
+def book_writes(book) -> Iterator[None]:
+    """Wrap the database writes of one change to `book`: the cached reads are invalidated when
+    the block ends, whether it succeeded or failed half-way. (The owner's list is invalidated
+    when the instance has its owner loaded; it never reads the database for it.)"""
+    book_id, owner_id = book.pk, book.__dict__.get("owner_id")
+    try:
+        yield
+    finally:
+        book_changed(book_id=book_id, owner_id=owner_id)
+
+
+def invalidates(service):
+    """Decorator for a write service called with `book=`: its cached reads are invalidated when
+    the service returns or raises (after all of its database writes)."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with book_writes(kwargs["book"]):
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Cached:
+    owner_id: str
+    body: bytes
+    total: int | None = None  # X-Total-Count of a cached list page
+
+
+def _current_tokens(client, token_keys: list[str]) -> list[bytes]:
+    """The tokens, creating the missing ones (NX: a concurrent writer's token wins)."""
+    pipe = client.pipeline(transaction=False)
+    for key in token_keys:
+        pipe.set(key, _new_token(), nx=True, ex=TOKEN_SECONDS)
+    pipe.mget(token_keys)
+    return pipe.execute()[-1]
+
+
+def _entry_key(view: str, scope_id, variant: str) -> str:
+    return f"books:view:{view}:{scope_id}:{variant}"
+
+
+def _encode(tokens: list[bytes], cached: Cached) -> bytes:
+    head = json.dumps([[t.decode() for t in tokens], cached.owner_id, cached.total]).encode()
+    return head + b"\n" + cached.body
+
+
+def _decode(raw: bytes) -> tuple[list[bytes], Cached]:
+    head, _, body = raw.partition(b"\n")
+    tokens, owner_id, total = json.loads(head)
+    return [t.encode() for t in tokens], Cached(owner_id=owner_id, body=body, total=total)
+
+
+def cached_read(
+    *, view: str, scope_id, variant: str = "", book_id=None, owner_id=None,
+    build: Callable[[], Cached],
+) -> Cached:  # fmt: skip
+    """The cached rendering of `view` for `scope_id` (a book or owner id) when its tokens are
+    current, else `build()`'s, stored for the next reader. `book_id`/`owner_id` name the tokens
+    the rendering depends on."""
+    if not redis_cache.available() or not _deliver_undelivered():
+        return build()
+    token_keys = [_book_token_key(book_id)] if book_id is not None else []
+    if owner_id is not None:
+        token_keys.append(_owner_token_key(owner_id))
+    key = _entry_key(view, scope_id, variant)
+
+    def lookup():
+        client = redis_cache.client()
+        pipe = client.pipeline(transaction=False)
+        pipe.get(key)
+        pipe.mget(token_keys)
+        raw, tokens = pipe.execute()
+        if None in tokens:
+            tokens = _current_tokens(client, token_keys)
+        if raw is not None:
+            stored_tokens, cached = _decode(raw)
+            if stored_tokens == tokens:
+                return tokens, cached
+        return tokens, None
+
+    tokens, cached = redis_cache.call(lookup, default=(None, None))
+    if cached is not None:
+        return cached
+    cached = build()
+    if tokens is not None:
+        redis_cache.call(redis_cache.client().set, key, _encode(tokens, cached), ex=ENTRY_SECONDS)
+    return cached

@@ -1,0 +1,26 @@
+"""Cache invalidation receivers: a save or delete of a book, or a save of a chapter document or
+an access log, through the ORM (services, the admin, factories, a shell) invalidates the book's
+cached reads (books.read_cache). Queryset updates send no signal: the write services cover them
+with `read_cache.invalidates`. Connected in BooksConfig.ready()."""
+
+from django.db.models.signals import post_delete, post_save
+
+from books.models import Book, Chapter, ChapterAccessLog
+from books.read_cache import book_changed
+
+
+def _book_saved_or_deleted(sender, instance, **kwargs):
+    book_changed(book_id=instance.pk, owner_id=instance.__dict__.get("owner_id"))
+
+
+def _book_part_saved(sender, instance, **kwargs):
+    book_changed(book_id=instance.book_id, owner_id=None)
+
+
+def connect() -> None:
+    post_save.connect(_book_saved_or_deleted, sender=Book, dispatch_uid="read_cache_book_saved")
+    post_delete.connect(_book_saved_or_deleted, sender=Book, dispatch_uid="read_cache_book_deleted")
+    for model in (Chapter, ChapterAccessLog):
+        post_save.connect(
+            _book_part_saved, sender=model, dispatch_uid=f"read_cache_{model.__name__}_saved"
+        )
