@@ -8,6 +8,8 @@ Storage design (MongoDB without multi-document transactions on the embedded serv
 - `Chapter` holds what changes while an author writes: content, its own `version`, status,
   word count, reading time. One document per chapter, keyed by (book, chapter_id), so saves to
   different chapters never touch the same document, and a content save is a CAS on `version`.
+  It is created when the chapter is first written (content, status, questions); before that,
+  readers show a new chapter's defaults.
 - A chapter is visible only while the TOC lists it; a Chapter document without a TOC entry is
   an orphan left by an interrupted write, invisible to readers and removed by `validate_data`.
 """

@@ -34,7 +34,7 @@ from books.api.book_serializers import (
     SummaryOutput,
     TocReadinessOutput,
 )
-from books.api.common import json_response
+from books.api.common import cached_book_response, json_response
 from books.selectors import BOOK_RESPONSE_FIELDS, book_get_for_user
 from books.services import books as services
 
@@ -105,8 +105,13 @@ class BookDetailView(APIView):
         responses={200: BookDetailOutput, **ERRORS(401, 403, 404, 429)},
     )
     def get(self, request, book_id):
-        book = book_get_for_user(book_id=book_id, user=request.user, fields=BOOK_RESPONSE_FIELDS)
-        return Response(BookDetailOutput(book).data)
+        return cached_book_response(
+            request,
+            book_id,
+            view="book",
+            render=lambda book: BookDetailOutput(book).data,
+            fields=BOOK_RESPONSE_FIELDS,
+        )
 
     @extend_schema(
         operation_id="books_update",

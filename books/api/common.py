@@ -44,16 +44,18 @@ def json_response(body: bytes) -> HttpResponse:
     return HttpResponse(body, content_type="application/json")
 
 
-def cached_book_response(request, book_id, *, view: str, render: Callable) -> HttpResponse:
+def cached_book_response(
+    request, book_id, *, view: str, render: Callable, fields: tuple[str, ...] | None = None
+) -> HttpResponse:
     """GET of a book-scoped read through `books.read_cache`: `render(book)` builds the body from
-    MongoDB on a miss; a hit is served only to the book's owner (anyone else takes the uncached
-    path, which answers 403 or 404)."""
+    MongoDB on a miss (the book loaded with `fields`, all when None); a hit is served only to
+    the book's owner (anyone else takes the uncached path, which answers 403 or 404)."""
     oid = parse_object_id(book_id)
     if oid is None:
         request_book(request, book_id)  # 404
 
     def build() -> read_cache.Cached:
-        book = request_book(request, book_id)
+        book = selectors.book_get_for_user(book_id=book_id, user=request.user, fields=fields)
         body = JSONRenderer().render(render(book))
         return read_cache.Cached(owner_id=str(book.owner_id), body=body)
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, NotFound, ValidationFailed
-from autoauthor.queries import one_or_none
+from autoauthor.queries import compare_and_set, one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book, Chapter
 from books.read_cache import invalidates
@@ -66,6 +66,22 @@ def actor_id_of(actor) -> str | None:
     return str(pk) if pk is not None else None
 
 
+def _toc_changes(old_toc, new_toc: dict) -> tuple[dict, list[str]]:
+    """The `$set` values and `$unset` paths that turn the stored TOC `old_toc` into `new_toc`:
+    only its changed top-level keys (the embedded server's update cost grows with what it is
+    sent). Safe because the write is a compare-and-swap on `toc_version`, which every TOC write
+    increments: the stored TOC is exactly `old_toc`."""
+    if not isinstance(old_toc, dict) or any(
+        "." in key or key.startswith("$") for key in (*new_toc, *old_toc)
+    ):  # no stored TOC, or a key that cannot be an update path
+        return {"toc": new_toc}, []
+    values = {f"toc.{key}": value for key, value in new_toc.items() if old_toc.get(key) != value}
+    unset = [f"toc.{key}" for key in old_toc if key not in new_toc]
+    if not values and not unset:
+        values = {"toc": new_toc}  # an update needs something to set
+    return values, unset
+
+
 def toc_write(
     *,
     book: Book,
@@ -87,8 +103,13 @@ def toc_write(
             raise version_conflict(current)
         new_toc, result = build(copy.deepcopy(book.toc), current)
         now = timezone.now()
-        updated = Book.objects.filter(pk=book.pk, toc_version=current, deleted_at=None).update(
-            toc=new_toc, toc_version=current + 1, updated_at=now
+        values, unset = _toc_changes(book.toc, new_toc)
+        updated = compare_and_set(
+            Book,
+            pk=book.pk,
+            expected={"toc_version": current, "deleted_at": None},
+            values={**values, "toc_version": current + 1, "updated_at": now},
+            unset=unset,
         )
         if updated:
             book.toc, book.toc_version, book.updated_at = new_toc, current + 1, now
@@ -345,9 +366,10 @@ def toc_replace(
     changed). The new TOC's `status` is `status` ("edited"; generate-toc passes "generated") and its
     `generated_at` is `generated_at` when given, else the stored one. Then, in a transaction where
     the server has them, the Chapter documents of dropped chapters are deleted (with whatever
-    cascades from them) and documents for new chapters are created, and a `toc_update` audit row
-    records the new version and chapter count. Returns the stored TOC structure; `book` carries
-    the new TOC and `toc_version`.
+    cascades from them) and a `toc_update` audit row records the new version and chapter count.
+    New chapters get their Chapter document when they are first written (content, status,
+    questions); until then readers show a new chapter's defaults. Returns the stored TOC
+    structure; `book` carries the new TOC and `toc_version`.
     """
     state: dict[str, Any] = {}
 
@@ -357,18 +379,16 @@ def toc_replace(
         new_toc["generated_at"] = generated_at or (current_toc or {}).get("generated_at")
         old_ids = set(toc_chapter_ids(current_toc))
         new_ids = toc_chapter_ids(new_toc)
-        # Documents of ids the current TOC does not list are orphans of an interrupted earlier
-        # write (e.g. a chapter dropped then re-added under the same id): invisible now, removed
-        # before the swap so a re-added chapter never resurfaces old content.
-        existing = set(Chapter.objects.filter(book_id=book.pk).values_list("chapter_id", flat=True))
-        orphans = (existing - old_ids) & set(new_ids)
-        if orphans:
-            chapter_documents_delete(book=book, chapter_ids=orphans)
-            existing -= orphans
+        # An id the client reuses for a chapter the current TOC does not list may still have a
+        # document, left by an interrupted earlier drop: it is removed before the swap so the
+        # re-added chapter never resurfaces old content. (Ids the server assigns are fresh
+        # uuids, and chapters that stay keep their documents: nothing to read for them.)
+        reused = (set(new_ids) - old_ids) & set(toc_chapter_ids(toc))
+        if reused:
+            chapter_documents_delete(book=book, chapter_ids=reused)
         state.update(
             old_ids=old_ids,
             new_ids=new_ids,
-            existing=existing,
             old_version=current_version,
             old_count=len(toc_chapter_nodes(current_toc)),
         )
@@ -378,9 +398,6 @@ def toc_replace(
     with atomic_if_supported():
         dropped = state["old_ids"] - set(state["new_ids"])
         chapter_documents_delete(book=book, chapter_ids=dropped)
-        chapter_documents_create_missing(
-            book=book, chapter_ids=state["new_ids"], existing=state["existing"]
-        )
         audit_record(
             action="toc_update",
             resource_type="book",

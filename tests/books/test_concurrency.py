@@ -98,7 +98,8 @@ def test_20_concurrent_toc_puts_one_wins(setup):
     assert stored["toc"]["structure_notes"] == winner["toc"]["structure_notes"]
     assert stored["toc"]["chapters"] == winner["toc"]["chapters"]
     winner_ids = {c["id"] for c in winner["toc"]["chapters"]}
-    assert set(Chapter.objects.filter(book=book).values_list("chapter_id", flat=True)) == (
+    # no loser left a Chapter document behind (documents come with a chapter's first write)
+    assert set(Chapter.objects.filter(book=book).values_list("chapter_id", flat=True)) <= (
         winner_ids
     )
 

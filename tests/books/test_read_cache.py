@@ -1,4 +1,4 @@
-"""The Redis cache of rendered book reads (book list, TOC, chapters metadata): after every kind of
+"""The Redis cache of rendered book reads (list, book, TOC, chapters metadata): after every kind of
 write the cached answer equals what MongoDB says, a hit costs no MongoDB command, nobody but the
 owner is ever served from it, and a token lost from Redis can never revive an old entry."""
 
@@ -25,6 +25,7 @@ def reads(api, book_id) -> dict:
     out = {}
     for name, url in {
         "list": reverse("books-list") + "?limit=100",
+        "book": reverse("books-detail", args=[book_id]),
         "toc": reverse("book-toc", args=[book_id]),
         "metadata": reverse("chapters-metadata", args=[book_id]),
     }.items():
@@ -105,7 +106,7 @@ def test_every_write_is_seen_by_the_next_cached_read(api, settings):
 
     assert api.delete(book).status_code in (200, 204)
     gone = reads(api, book_id)
-    assert gone["toc"][0] == gone["metadata"][0] == 404
+    assert gone["book"][0] == gone["toc"][0] == gone["metadata"][0] == 404
     assert all(b["id"] != book_id for b in gone["list"][1])
 
 
@@ -121,7 +122,7 @@ def test_a_hit_costs_no_mongodb_command(api, count_mongo_commands):
 def test_another_user_is_never_served_from_the_cache(api, other_api):
     book_id, _ = book_with_toc(api)
     reads(api, book_id)  # cached for the owner
-    for name in ("book-toc", "chapters-metadata"):
+    for name in ("books-detail", "book-toc", "chapters-metadata"):
         response = other_api.get(reverse(name, args=[book_id]))
         assert response.status_code == 403, (name, response.content)
     assert other_api.get(reverse("books-list")).json() == []

@@ -79,8 +79,8 @@ def test_put_toc_assigns_ids_and_get_merges_chapter_documents(api, book):
     assert got["toc"]["theme"] == "dark"  # extra client keys are kept
     assert got["toc"]["total_chapters"] == 2
     assert got["toc"]["chapters"] == chapters
-    # one Chapter document per chapter and subchapter
-    assert Chapter.objects.filter(book=book).count() == 3
+    # Chapter documents come with the first write of a chapter, not with the TOC
+    assert Chapter.objects.filter(book=book).count() == 0
     # the version GET shows is the one to send back
     assert put_toc(api, book, chapters, expected_version=got["version"]).status_code == 200
     assert api.get(toc_url(book)).json()["version"] == 2
@@ -111,7 +111,7 @@ def test_put_toc_keeps_content_of_chapters_that_stay_and_removes_dropped(api, bo
     assert kept["word_count"] == 150
     assert kept["subchapters"] == []
     ids = set(Chapter.objects.filter(book=book).values_list("chapter_id", flat=True))
-    assert ids == {intro["id"], new_chapters[1]["id"]}
+    assert ids == {intro["id"]}  # Middle's document went with it; New has none yet
     assert api.get(content_url(book, middle["id"])).status_code == 404
 
 
@@ -252,3 +252,22 @@ def test_toc_auth_errors(api, anon, other_api, book):
             api.put(toc_url(missing), {"toc": {"chapters": []}}, format="json").status_code == 404
         )
     assert Book.objects.get(pk=book.pk).toc_version == 0
+
+
+def test_put_toc_writes_only_what_changed_and_drops_removed_keys(api, book):
+    """The swap sends only the changed top-level TOC keys; the stored TOC must still equal the
+    submitted one: removed client keys go, a key that cannot be an update path is kept whole."""
+    first = put_toc(api, book, two_chapters(), theme="dark", **{"a.b": 1, "notes": {"x": 1}})
+    assert first.status_code == 200, first.content
+    assert Book.objects.get(pk=book.pk).toc["a.b"] == 1
+    chapters = first.json()["toc"]["chapters"]
+    again = put_toc(api, book, chapters, notes={"x": 2})  # theme and "a.b" dropped
+    assert again.status_code == 200, again.content
+    stored = Book.objects.get(pk=book.pk).toc
+    assert "theme" not in stored and "a.b" not in stored and stored["notes"] == {"x": 2}
+    third = put_toc(api, book, chapters[:1], notes={"x": 2}, theme="light")
+    assert third.status_code == 200, third.content
+    got = api.get(toc_url(book)).json()
+    assert got["version"] == 3
+    assert got["toc"]["theme"] == "light" and got["toc"]["notes"] == {"x": 2}
+    assert [c["id"] for c in got["toc"]["chapters"]] == [chapters[0]["id"]]
