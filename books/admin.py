@@ -29,7 +29,7 @@ from autoauthor.admin_mixins import (
 )
 from autoauthor.api.errors import DomainError, ValidationFailed
 from books.models import Book, Chapter, ChapterAccessLog
-from books.selectors import chapter_documents, toc_iter_nodes, toc_node_find
+from books.selectors import chapter_documents, toc_chapter_ids, toc_iter_nodes, toc_node_find
 from books.services import books as book_services
 from books.services import chapters as chapter_services
 from books.services import toc as toc_services
@@ -126,6 +126,17 @@ class BookAdmin(ServiceAdminMixin, admin.ModelAdmin):
     @admin.display(description="Chapters")
     def chapter_count(self, book):
         return sum(1 for _ in toc_iter_nodes(book.toc))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A chapter gets its document with its first write, and editors open chapters from
+        # this page: on viewing it, every chapter the TOC lists gets its (empty) document, so
+        # each one links to its change form.
+        book = self.get_object(request, object_id) if request.method == "GET" else None
+        if book is not None and book.deleted_at is None:
+            toc_services.chapter_documents_create_missing(
+                book=book, chapter_ids=toc_chapter_ids(book.toc)
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Chapters (TOC order)")
     def chapters(self, book):

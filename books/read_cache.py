@@ -1,8 +1,8 @@
-"""Redis cache of rendered book reads: the book list, the TOC and the chapters overview.
+"""Redis cache of rendered book reads: the book list, a book, its TOC and its chapters metadata.
 
-These reads cost the embedded server the most (100 book documents; the TOC document and every
-chapter document of a book), so their rendered JSON is kept in Redis and served without touching
-MongoDB while nothing it depends on has changed.
+These are the hot reads, and the list and the TOC cost the embedded server the most (100 book
+documents; the TOC document and every chapter document of a book), so their rendered JSON is kept
+in Redis and served without touching MongoDB while nothing it depends on has changed.
 
 Invalidation is by generation, which cannot serve stale data whatever the interleaving:
 - every book and every owner has a generation token in Redis (`books:gen:book:<id>`,

@@ -15,9 +15,15 @@ from tests.conftest import bearer_client
 pytestmark = pytest.mark.django_db
 
 
-def change_url(book, chapter_id):
+def change_url(client, book, chapter_id):
+    """The chapter's change form, reached as an editor does: from the book's page, which links
+    every chapter of the TOC (giving a chapter not yet written its document)."""
+    book_page = client.get(reverse("admin:books_book_change", args=[book.pk]))
+    assert book_page.status_code == 200
     chapter = Chapter.objects.get(book=book, chapter_id=chapter_id)
-    return reverse("admin:books_chapter_change", args=[chapter.pk])
+    url = reverse("admin:books_chapter_change", args=[chapter.pk])
+    assert url in book_page.content.decode()
+    return url
 
 
 def open_form(client, url) -> dict:
@@ -34,7 +40,7 @@ def open_form(client, url) -> dict:
 def test_editor_edits_content_version_bumps_and_audit_names_the_editor(
     editor_client, editor, user, book
 ):
-    url = change_url(book, "ch1")
+    url = change_url(editor_client, book, "ch1")
     data = open_form(editor_client, url)
     assert data["content_version"] == 1 and data["title"] == "The Light Goes Dark"
     new_content = "<p>" + " ".join(["storm"] * 150) + "</p>"
@@ -63,7 +69,7 @@ def test_editor_edits_content_version_bumps_and_audit_names_the_editor(
 
 
 def test_editor_fixes_a_title_and_order_through_toc_replace(editor_client, editor, book):
-    url = change_url(book, "ch3")
+    url = change_url(editor_client, book, "ch3")
     data = open_form(editor_client, url)
     data.update(title="The Wreck of the Saint Brendan", order="0")
 
@@ -82,7 +88,7 @@ def test_editor_fixes_a_title_and_order_through_toc_replace(editor_client, edito
 
 
 def test_subchapter_title_is_editable(editor_client, book):
-    url = change_url(book, "ch1-1")
+    url = change_url(editor_client, book, "ch1-1")
     data = open_form(editor_client, url)
     data["title"] = "Radio Silence at 01:52"
     assert editor_client.post(url, data).status_code == 302
@@ -91,7 +97,7 @@ def test_subchapter_title_is_editable(editor_client, book):
 
 
 def test_unchanged_form_writes_nothing(editor_client, book):
-    url = change_url(book, "ch1")
+    url = change_url(editor_client, book, "ch1")
     data = open_form(editor_client, url)
     data["content"] = data["content"].replace("\n", "\r\n")  # what a browser posts
     before = AuditLog.objects.count()
@@ -103,7 +109,7 @@ def test_unchanged_form_writes_nothing(editor_client, book):
 
 
 def test_stale_toc_edit_is_a_form_error_not_an_overwrite(editor_client, user, book):
-    url = change_url(book, "ch2")
+    url = change_url(editor_client, book, "ch2")
     data = open_form(editor_client, url)  # the editor opens the form at TOC version 1
     concurrent = {
         **book.toc,
@@ -127,7 +133,7 @@ def test_stale_toc_edit_is_a_form_error_not_an_overwrite(editor_client, user, bo
 
 
 def test_stale_content_edit_is_a_form_error_not_an_overwrite(editor_client, user, book):
-    url = change_url(book, "ch1")
+    url = change_url(editor_client, book, "ch1")
     data = open_form(editor_client, url)  # content version 1
     chapter_content_save(
         book=book, chapter_id="ch1", content="<p>author</p>", expected_version=1, actor=user
@@ -146,7 +152,7 @@ def test_stale_content_edit_is_a_form_error_not_an_overwrite(editor_client, user
 
 
 def test_toc_rules_of_the_service_are_form_errors(editor_client, book):
-    url = change_url(book, "ch2")
+    url = change_url(editor_client, book, "ch2")
     data = open_form(editor_client, url)
     data["title"] = "   "
     response = editor_client.post(url, data)
