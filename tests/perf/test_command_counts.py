@@ -76,18 +76,22 @@ def test_toc_operations_cost_the_same_for_5_and_50_chapters(api, count_mongo_com
     small = toc_operation_costs(api, count_mongo_commands, 5)
     large = toc_operation_costs(api, count_mongo_commands, 50)
     assert small == large
-    assert len(large["get_book"]) <= 2, large["get_book"]
-    assert len(large["get_toc"]) <= 3, large["get_toc"]
-    assert len(large["put_toc"]) <= 8, large["put_toc"]
-    assert len(large["chapters_metadata"]) <= 4, large["chapters_metadata"]
+    # Cache misses (the reads follow a write); the user is already cached: authentication is free.
+    assert large["get_book"] == ["aggregate"]  # the book
+    assert len(large["get_toc"]) == 2, large["get_toc"]  # the book, its chapter documents
+    # the book; the compare-and-swap; the audit row; the chapter documents for the response
+    assert len(large["put_toc"]) == 4, large["put_toc"]
+    # the book, its chapter documents, the last access log
+    assert len(large["chapters_metadata"]) == 3, large["chapters_metadata"]
 
 
 def test_create_book_and_save_response_costs(api, count_mongo_commands):
+    api.get(reverse("auth-session"))  # the user is in the Redis cache from now on
     create = commands_of(
         count_mongo_commands,
         lambda: api.post(reverse("books-list"), {"title": "Costly?"}, format="json"),
     )
-    assert len(create) <= 3, create  # user, insert, audit row
+    assert len(create) == 2, create  # the insert, its audit row (the user is cached)
 
     book_id, ids, _ = book_with_toc(api, 3)
     generated = api.post(
@@ -113,4 +117,4 @@ def test_create_book_and_save_response_costs(api, count_mongo_commands):
         ),
     )
     assert first == again
-    assert len(first) <= 7, first
+    assert len(first) <= 6, first

@@ -1,8 +1,9 @@
 """MongoDB faults against real processes: a gunicorn server on a private embedded MongoDB (SQLite
 engine, so data survives a restart) that the test stops, starts, pauses and resumes.
 
-- stopped: the API answers 503 `database_unavailable` (health 503) within 10 s; started again on
-  the same port, the same gunicorn serves the same data again (no restart of the API);
+- stopped: the API answers 503 `database_unavailable` (health 503) within 10 s to anything that
+  needs MongoDB (reads cached in Redis are still served); started again on the same port, the
+  same gunicorn serves the same data again (no restart of the API);
 - paused (SIGSTOP, the server accepts TCP connections but never answers): requests end within
   the configured socket/server-selection timeouts instead of hanging; after SIGCONT they succeed.
 """
@@ -89,7 +90,10 @@ def test_stopped_database_gives_503_and_recovers_without_restart(mongo, server):
     port = mongo.port
 
     mongo.stop()
-    assert_database_unavailable(http.get(book))
+    # A read Redis holds is still served; one that needs MongoDB is a 503.
+    cached = http.get(book)
+    assert cached.status == 200 and cached.body["title"] == "Survives outages"
+    assert_database_unavailable(http.get(f"{book}/summary"))
     assert_database_unavailable(http.post("/api/v1/books", {"title": "Lost?"}))
     health = http.get("/api/v1/health")
     assert health.status == 503 and health.elapsed < ANSWER_WITHIN
@@ -112,7 +116,11 @@ def test_paused_database_times_out_instead_of_hanging(mongo, server):
 
     os.kill(mongo.pid, signal.SIGSTOP)
     try:
-        for reply in (http.get(book), http.post("/api/v1/books", {"title": "Paused"})):
+        assert http.get(book).status == 200  # held by Redis
+        for reply in (
+            http.get(f"{book}/summary"),
+            http.post("/api/v1/books", {"title": "Paused"}),
+        ):
             assert_database_unavailable(reply)
         health = http.get("/api/v1/health")
         assert health.status == 503 and health.elapsed < ANSWER_WITHIN
