@@ -334,14 +334,15 @@ def count_commands(env: dict, data: dict) -> dict[str, int]:
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts = {}
-    for name, (make, _) in operations(data).items():
+    for name, (make, on_response) in operations(data).items():
         factory = make(0)
+        callback = on_response(0) if on_response else None  # writers track the TOC version
         client.get("/api/v1/", headers={})  # warm-up outside the count
         per_request = []
         for _ in range(2):  # the first may fill the Redis caches, the second may hit them
             request = factory()
             commands.clear()
-            client.generic(
+            response = client.generic(
                 request.method,
                 request.path,
                 data=request.body,
@@ -349,6 +350,8 @@ def count_commands(env: dict, data: dict) -> dict[str, int]:
                 HTTP_AUTHORIZATION=request.headers["Authorization"],
             )
             per_request.append(len(commands))
+            if callback:
+                callback(response.status_code, response.content)
         counts[name] = per_request
     return counts
 
