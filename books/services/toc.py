@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, NotFound, ValidationFailed
-from autoauthor.queries import compare_and_set, one_or_none
+from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book, Chapter
 from books.read_cache import invalidates
@@ -66,22 +66,6 @@ def actor_id_of(actor) -> str | None:
     return str(pk) if pk is not None else None
 
 
-def _toc_changes(old_toc, new_toc: dict) -> tuple[dict, list[str]]:
-    """The `$set` values and `$unset` paths that turn the stored TOC `old_toc` into `new_toc`:
-    only its changed top-level keys (the embedded server's update cost grows with what it is
-    sent). Safe because the write is a compare-and-swap on `toc_version`, which every TOC write
-    increments: the stored TOC is exactly `old_toc`."""
-    if not isinstance(old_toc, dict) or any(
-        "." in key or key.startswith("$") for key in (*new_toc, *old_toc)
-    ):  # no stored TOC, or a key that cannot be an update path
-        return {"toc": new_toc}, []
-    values = {f"toc.{key}": value for key, value in new_toc.items() if old_toc.get(key) != value}
-    unset = [f"toc.{key}" for key in old_toc if key not in new_toc]
-    if not values and not unset:
-        values = {"toc": new_toc}  # an update needs something to set
-    return values, unset
-
-
 def _book_toc_refresh(book: Book) -> None:
     """Load the stored TOC and version into `book` (404 when the book is gone)."""
     fresh = one_or_none(Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version"))
@@ -118,13 +102,8 @@ def toc_write(
             raise version_conflict(current)
         new_toc, result = build(copy.deepcopy(book.toc), current)
         now = timezone.now()
-        values, unset = _toc_changes(book.toc, new_toc)
-        updated = compare_and_set(
-            Book,
-            pk=book.pk,
-            expected={"toc_version": current, "deleted_at": None},
-            values={**values, "toc_version": current + 1, "updated_at": now},
-            unset=unset,
+        updated = Book.objects.filter(pk=book.pk, toc_version=current, deleted_at=None).update(
+            toc=new_toc, toc_version=current + 1, updated_at=now
         )
         if updated:
             book.toc, book.toc_version, book.updated_at = new_toc, current + 1, now

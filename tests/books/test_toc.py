@@ -254,9 +254,9 @@ def test_toc_auth_errors(api, anon, other_api, book):
     assert Book.objects.get(pk=book.pk).toc_version == 0
 
 
-def test_put_toc_writes_only_what_changed_and_drops_removed_keys(api, book):
-    """The swap sends only the changed top-level TOC keys; the stored TOC must still equal the
-    submitted one: removed client keys go, a key that cannot be an update path is kept whole."""
+def test_put_toc_stores_exactly_the_submitted_keys(api, book):
+    """Client keys dropped from the TOC are gone from the stored one, any key name (even one
+    MongoDB could not take as an update path) is kept as sent."""
     first = put_toc(api, book, two_chapters(), theme="dark", **{"a.b": 1, "notes": {"x": 1}})
     assert first.status_code == 200, first.content
     assert Book.objects.get(pk=book.pk).toc["a.b"] == 1
@@ -271,3 +271,27 @@ def test_put_toc_writes_only_what_changed_and_drops_removed_keys(api, book):
     assert got["version"] == 3
     assert got["toc"]["theme"] == "light" and got["toc"]["notes"] == {"x": 2}
     assert [c["id"] for c in got["toc"]["chapters"]] == [chapters[0]["id"]]
+
+
+def test_toc_is_stored_as_one_string_and_older_documents_are_migrated(api, book):
+    """The TOC is stored as one JSON string (books.models.JSONTextField); migration 0004 rewrites
+    a TOC stored as a nested document by an earlier version, and reverses."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    migration = importlib.import_module("books.migrations.0004_toc_as_json_text")
+    editor = SimpleNamespace(connection=connection)
+    books = connection.database["books"]
+    assert put_toc(api, book, two_chapters()).status_code == 200
+    assert isinstance(books.find_one({"_id": book.pk})["toc"], str)
+    expected = Book.objects.get(pk=book.pk).toc
+
+    migration.to_document(None, editor)  # as an earlier version stored it
+    assert books.find_one({"_id": book.pk})["toc"] == expected
+    assert Book.objects.get(pk=book.pk).toc == expected  # still readable before migrating
+    migration.to_text(None, editor)
+    assert isinstance(books.find_one({"_id": book.pk})["toc"], str)
+    assert Book.objects.get(pk=book.pk).toc == expected
+    assert api.get(toc_url(book)).json()["toc"]["chapters"][0]["title"] == "Intro"
