@@ -25,7 +25,6 @@ REDIS_ENABLED false) nothing is cached and every read goes to MongoDB.
 import functools
 import json
 import os
-import pickle
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -147,9 +146,19 @@ def _decode(raw: bytes) -> tuple[list[bytes], Cached]:
     return [t.encode() for t in tokens], Cached(owner_id=owner_id, body=body, total=total)
 
 
-def _lookup(key: str, token_keys: list[str]) -> tuple[list[bytes] | None, Cached | None]:
-    """(the current tokens, the entry when it was stored under them); (None, None) when Redis
-    fails."""
+def cached_read(
+    *, view: str, scope_id, variant: str = "", book_id=None, owner_id=None,
+    build: Callable[[], Cached],
+) -> Cached:  # fmt: skip
+    """The cached rendering of `view` for `scope_id` (a book or owner id) when its tokens are
+    current, else `build()`'s, stored for the next reader. `book_id`/`owner_id` name the tokens
+    the rendering depends on."""
+    if not redis_cache.available() or not _deliver_undelivered():
+        return build()
+    token_keys = [_book_token_key(book_id)] if book_id is not None else []
+    if owner_id is not None:
+        token_keys.append(_owner_token_key(owner_id))
+    key = _entry_key(view, scope_id, variant)
 
     def lookup():
         client = redis_cache.client()
@@ -165,55 +174,10 @@ def _lookup(key: str, token_keys: list[str]) -> tuple[list[bytes] | None, Cached
                 return tokens, cached
         return tokens, None
 
-    if not redis_cache.available() or not _deliver_undelivered():
-        return None, None
-    return redis_cache.call(lookup, default=(None, None))
-
-
-def _store(key: str, tokens: list[bytes], cached: Cached) -> None:
-    redis_cache.call(redis_cache.client().set, key, _encode(tokens, cached), ex=ENTRY_SECONDS)
-
-
-def cached_read(
-    *, view: str, scope_id, variant: str = "", book_id=None, owner_id=None,
-    build: Callable[[], Cached],
-) -> Cached:  # fmt: skip
-    """The cached rendering of `view` for `scope_id` (a book or owner id) when its tokens are
-    current, else `build()`'s, stored for the next reader. `book_id`/`owner_id` name the tokens
-    the rendering depends on."""
-    token_keys = [_book_token_key(book_id)] if book_id is not None else []
-    if owner_id is not None:
-        token_keys.append(_owner_token_key(owner_id))
-    key = _entry_key(view, scope_id, variant)
-    tokens, cached = _lookup(key, token_keys)
+    tokens, cached = redis_cache.call(lookup, default=(None, None))
     if cached is not None:
         return cached
     cached = build()
     if tokens is not None:
-        _store(key, tokens, cached)
+        redis_cache.call(redis_cache.client().set, key, _encode(tokens, cached), ex=ENTRY_SECONDS)
     return cached
-
-
-# --- The book as a write's starting point ------------------------------------------------------
-# A TOC write needs the stored TOC and its version before its compare-and-swap. The book as the
-# last write left it (or as last read) is kept under the book's token, so a writer can start from
-# it without reading MongoDB. It is a hint, never an answer: it may lag behind a write that is
-# still replacing its token, so it is only given to writes that check it against the database
-# (the compare-and-swap on `toc_version` fails on a stale copy, which is then re-read).
-
-
-def book_state_get(book_id):
-    """The book stored by `book_state_put` under the current token, or None."""
-    _, cached = _lookup(_entry_key("state", book_id, ""), [_book_token_key(book_id)])
-    return None if cached is None else pickle.loads(cached.body)  # noqa: S301 (our own Redis)
-
-
-def book_state_put(book) -> None:
-    """Keep `book` (fully loaded) as the starting point of the next write to it."""
-    if not redis_cache.available() or not _deliver_undelivered():
-        return
-    token_keys = [_book_token_key(book.pk)]
-    tokens = redis_cache.call(lambda: _current_tokens(redis_cache.client(), token_keys))
-    if tokens is not None:
-        cached = Cached(owner_id=str(book.owner_id), body=pickle.dumps(book))
-        _store(_entry_key("state", book.pk, ""), tokens, cached)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from autoauthor.schema import ERRORS
-from books import read_cache, selectors
+from books import selectors
 from books.api import chapter_serializers as s
 from books.api.common import (
     BOOK_ID,
@@ -64,18 +64,11 @@ class TocView(APIView):
         responses={200: s.TocUpdateOutput, **ERRORS(401, 403, 404, 409, 422)},
     )
     def put(self, request, book_id):
-        book, verified = selectors.book_get_for_toc_write(
-            book_id=book_id, user=request.user, action="update"
-        )
+        book = request_book(request, book_id, action="update")
         toc = valid_data(s.TocUpdateInput, request.data)["toc"]
         toc_services.toc_replace(
-            book=book,
-            toc=toc,
-            expected_version=toc.get("expected_version"),
-            actor=request.user,
-            verified=verified,
+            book=book, toc=toc, expected_version=toc.get("expected_version"), actor=request.user
         )
-        read_cache.book_state_put(book)  # the next write to this book starts from here
         current = selectors.toc_get(book=book)
         body = {
             "book_id": current["book_id"],

@@ -4,7 +4,6 @@ TOC readiness, audit log)."""
 from autoauthor.api.errors import Forbidden, NotFound
 from autoauthor.api.fields import parse_object_id
 from autoauthor.queries import one_or_none
-from books import read_cache
 from books.models import Book
 
 BOOK_NOT_FOUND = "Book not found"
@@ -28,24 +27,6 @@ def book_get_for_user(
     if book.owner_id != user.pk:
         raise Forbidden(f"Not authorized to {action} this book", code="not_book_owner")
     return book
-
-
-def book_get_for_toc_write(*, book_id, user, action: str = "update") -> tuple[Book, bool]:
-    """The caller's book as the starting point of a TOC write (a compare-and-swap on
-    `toc_version`; only its TOC, version, id and owner are relied on), and whether it was read
-    from MongoDB just now. Without a database read when `books.read_cache` holds the book
-    as its last write left it (then False: the copy may lag behind a concurrent write, and the
-    write must let its compare-and-swap decide, re-reading before any 409). Ownership is
-    checked either way (a book's owner never changes); malformed, unknown or deleted ids are
-    404, another user's book 403, as in `book_get_for_user`."""
-    oid = parse_object_id(book_id)
-    if oid is not None:
-        book = read_cache.book_state_get(oid)
-        if book is not None and book.owner_id == user.pk:
-            return book, False
-    book = book_get_for_user(book_id=book_id, user=user, action=action)
-    read_cache.book_state_put(book)
-    return book, True
 
 
 # The fields of BookResponse: the list loads only these (never the TOC, summary or chapters).

@@ -66,20 +66,11 @@ def actor_id_of(actor) -> str | None:
     return str(pk) if pk is not None else None
 
 
-def _book_toc_refresh(book: Book) -> None:
-    """Load the stored TOC and version into `book` (404 when the book is gone)."""
-    fresh = one_or_none(Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version"))
-    if fresh is None:
-        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
-    book.toc, book.toc_version = fresh.toc, fresh.toc_version
-
-
 def toc_write(
     *,
     book: Book,
     expected_version: int | None,
     build: Callable[[dict | None, int], tuple[dict, Any]],
-    verified: bool = True,
 ) -> Any:
     """Apply one structural change to the book's TOC with a compare-and-swap on `toc_version`.
 
@@ -88,17 +79,11 @@ def toc_write(
     `version_conflict` (nothing written). Without it, a concurrent write makes the change be
     recomputed on the fresh TOC (a bounded number of times, then 409). The version only ever
     increases by one per write. On success the in-memory `book` carries the new TOC and version
-    and `result` is returned. `verified=False` says `book` may be a stale copy (from
-    `books.selectors.book_get_for_toc_write`): a version mismatch is then checked against the stored
-    version before it becomes a 409, and a stale copy only costs a failed swap and a re-read.
+    and `result` is returned.
     """
     for _ in range(TOC_WRITE_ATTEMPTS):
         current = book.toc_version
         if expected_version is not None and expected_version != current:
-            if not verified:  # a cached copy decides nothing: compare with the stored version
-                _book_toc_refresh(book)
-                verified = True
-                continue
             raise version_conflict(current)
         new_toc, result = build(copy.deepcopy(book.toc), current)
         now = timezone.now()
@@ -108,8 +93,12 @@ def toc_write(
         if updated:
             book.toc, book.toc_version, book.updated_at = new_toc, current + 1, now
             return result
-        _book_toc_refresh(book)
-        verified = True
+        fresh = one_or_none(
+            Book.objects.filter(pk=book.pk, deleted_at=None).only("toc", "toc_version")
+        )
+        if fresh is None:
+            raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
+        book.toc, book.toc_version = fresh.toc, fresh.toc_version
     raise version_conflict(book.toc_version)
 
 
@@ -347,7 +336,6 @@ def toc_replace(
     actor,
     status: str = "edited",
     generated_at: str | None = None,
-    verified: bool = True,
 ) -> dict:
     """Replace the book's whole TOC structure; the one writer for PUT /toc and AI generate-toc.
 
@@ -363,12 +351,6 @@ def toc_replace(
     structure; `book` carries the new TOC and `toc_version`.
     """
     state: dict[str, Any] = {}
-    if not verified and isinstance(toc, dict):
-        # Ids the copy does not list make the build delete documents before the swap: that
-        # decision needs the stored TOC, not a copy that may lag behind.
-        if set(toc_chapter_ids(toc)) - set(toc_chapter_ids(book.toc)):
-            _book_toc_refresh(book)
-            verified = True
 
     def build(current_toc, current_version):
         new_toc = toc_normalize(toc=toc, old_toc=current_toc)
@@ -391,9 +373,7 @@ def toc_replace(
         )
         return new_toc, new_toc
 
-    new_toc = toc_write(
-        book=book, expected_version=expected_version, build=build, verified=verified
-    )
+    new_toc = toc_write(book=book, expected_version=expected_version, build=build)
     with atomic_if_supported():
         dropped = state["old_ids"] - set(state["new_ids"])
         chapter_documents_delete(book=book, chapter_ids=dropped)
