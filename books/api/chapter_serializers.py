@@ -38,7 +38,7 @@ from books.api.serializer_fields import (
     chapter_id_field,
 )
 from books.models import ChapterStatus
-from books.services.toc import MAX_CHAPTERS, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
+from books.services.toc import MAX_CHAPTERS, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, MAX_TOC_INT
 
 __all__ = [
     "MAX_BATCH_CHAPTERS",
@@ -219,7 +219,7 @@ class TocPayloadInput(serializers.Serializer):
         help_text="Chapters, each {id?, title, description?, order?, metadata?, subchapters?}.",
     )
     expected_version = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    estimated_pages = serializers.IntegerField(min_value=0, required=False)
+    estimated_pages = serializers.IntegerField(min_value=0, max_value=MAX_TOC_INT, required=False)
     structure_notes = StrictCharField(required=False, allow_blank=True)
 
 
@@ -240,7 +240,7 @@ class TocUpdateSchemaInput(serializers.Serializer):
 
 class ChapterCreateInput(ExpectedVersionMixin):
     title = StrictCharField(max_length=MAX_TITLE_LENGTH)
-    order = serializers.IntegerField(min_value=0)
+    order = serializers.IntegerField(min_value=0, max_value=MAX_TOC_INT)
     level = serializers.IntegerField(min_value=1, max_value=2, default=1)
     description = StrictCharField(
         max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_null=True, allow_blank=True
@@ -259,7 +259,9 @@ class ChapterUpdateInput(ExpectedVersionMixin):
     description = StrictCharField(
         max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_null=True, allow_blank=True
     )
-    order = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    order = serializers.IntegerField(
+        min_value=0, max_value=MAX_TOC_INT, required=False, allow_null=True
+    )
     level = serializers.IntegerField(min_value=1, max_value=2, required=False, allow_null=True)
     parent_id = chapter_id_field(
         required=False,

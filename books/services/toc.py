@@ -38,6 +38,9 @@ MAX_CHAPTERS = 200  # chapters and subchapters together
 MAX_TITLE_LENGTH = 300
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_NOTES_LENGTH = 5000
+# Orders and page counts are stored inside the TOC's JSON text, where any integer would fit:
+# bounded to what MongoDB's 64-bit integers hold, as when the TOC was a nested document.
+MAX_TOC_INT = 2**63 - 1
 CHAPTER_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 # Ids that would be shadowed by literal routes (`chapters/metadata`, ...) or that access logs use.
 RESERVED_CHAPTER_IDS = frozenset(
@@ -169,8 +172,10 @@ def _check_text(value, field: str, *, required: bool, max_length: int, label: st
 
 
 def _check_int(value, field: str, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationFailed(field, f"{label} must be a non-negative integer", code="invalid")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOC_INT:
+        raise ValidationFailed(
+            field, f"{label} must be an integer from 0 to {MAX_TOC_INT}", code="invalid"
+        )
     return value
 
 

@@ -295,3 +295,16 @@ def test_toc_is_stored_as_one_string_and_older_documents_are_migrated(api, book)
     assert isinstance(books.find_one({"_id": book.pk})["toc"], str)
     assert Book.objects.get(pk=book.pk).toc == expected
     assert api.get(toc_url(book)).json()["toc"]["chapters"][0]["title"] == "Intro"
+
+
+def test_toc_normalize_keeps_integers_within_64_bits():
+    """Callers that do not go through the JSON parser (AI generation, the admin) get the same
+    bound: the TOC is JSON text, where any integer would otherwise be stored."""
+    from autoauthor.api.errors import ValidationFailed
+    from books.services.toc import MAX_TOC_INT, toc_normalize
+
+    assert toc_normalize(toc={"chapters": [{"title": "A", "order": MAX_TOC_INT}]}, old_toc=None)
+    with pytest.raises(ValidationFailed):
+        toc_normalize(toc={"chapters": [{"title": "A", "order": MAX_TOC_INT + 1}]}, old_toc=None)
+    with pytest.raises(ValidationFailed):
+        toc_normalize(toc={"chapters": [], "estimated_pages": 10**30}, old_toc=None)

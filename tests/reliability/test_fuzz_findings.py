@@ -167,8 +167,8 @@ def test_largest_64_bit_integer_is_stored(api, toc_book):
 
 
 def test_form_encoded_integer_beyond_64_bits_is_422_not_500(api, toc_book):
-    # The same value through the form parser reaches the database as a Python int: the one
-    # exception handler maps bson's OverflowError to 422, and nothing is written.
+    # The same value through the form parser is a Python int: the TOC keeps orders within 64
+    # bits (it is stored as JSON text, where any integer would fit), so 422 and nothing written.
     url = reverse("book-chapters", kwargs={"book_id": toc_book})
     before = api.get(reverse("book-toc", kwargs={"book_id": toc_book})).json()["version"]
     response = api.post(url, "title=x&order=" + "9" * 30,
