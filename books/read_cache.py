@@ -18,8 +18,8 @@ Entries live ENTRY_SECONDS; tokens live TOKEN_SECONDS after their last write. Wr
 service makes (retention purges, `validate_data --fix`, a process killed between its database
 write and the token update) are seen within ENTRY_SECONDS at most. An invalidation that fails
 because Redis does is kept by the process and delivered before that process reads the cache
-again. Without Redis (down, or
-REDIS_ENABLED false) nothing is cached and every read goes to MongoDB.
+again. Without Redis (down, or REDIS_ENABLED false) nothing is cached and every read goes to
+MongoDB.
 """
 
 import functools
@@ -52,7 +52,7 @@ def _new_token() -> bytes:
 
 # Invalidations this process could not deliver (Redis failed): delivered before this process
 # uses the cache again, so a Redis that comes back with its old entries cannot serve them here.
-_undelivered: set[tuple[str, str]] = set()
+_undelivered: set[tuple[str, str | None]] = set()
 _undelivered_lock = threading.Lock()
 
 
