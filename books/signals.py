@@ -1,7 +1,8 @@
 """Cache invalidation receivers: a save or delete of a book, or a save of a chapter document or
 an access log, through the ORM (services, the admin, factories, a shell) invalidates the book's
-cached reads (books.read_cache). Queryset updates send no signal: the write services cover them
-with `read_cache.invalidates`. Connected in BooksConfig.ready()."""
+cached reads (books.read_cache). Queryset updates send no signal: the write services that make
+them carry `read_cache.invalidates`; those that only save or create (book_update,
+access_log_record) rely on these receivers. Connected in BooksConfig.ready()."""
 
 from django.db.models.signals import post_delete, post_save
 

@@ -114,7 +114,6 @@ def book_create(*, owner, data: dict) -> Book:
     return Book.objects.create(owner=owner, created_at=now, updated_at=now, **fields)
 
 
-@invalidates
 def book_update(*, book: Book, data: dict) -> Book:
     """Apply validated BookUpdate fields to `book` (PUT and PATCH share this rule).
 

@@ -47,7 +47,6 @@ def status_after_save(status: str, words: int) -> str:
     return status
 
 
-@invalidates
 def access_log_record(
     *,
     user,
@@ -172,7 +171,6 @@ def chapter_content_save(
     return chapter
 
 
-@invalidates
 def tab_state_save(
     *, book: Book, user, active_chapter_id: str, open_tab_ids: list, tab_order: list
 ) -> ChapterAccessLog:
