@@ -6,11 +6,15 @@ export UV_PYTHON_DOWNLOADS := never
 
 run:
 	@UV=$$(bin/bootstrap | tail -1) || exit 1; \
+	bin/ensure-dotenv || exit 1; \
 	bin/ensure-redis || echo "Redis unavailable: rate limits fall back to per-process counting"; \
 	DEBUG=$${DEBUG:-true} exec $$UV run --frozen python manage.py runstack
 
+# The suite runs on the engine `make run` serves (SQLite); EMBEDDED_MONGO_ENGINE=memory runs it
+# on the memory engine (.ci/run runs both).
 test:
 	@UV=$$(bin/bootstrap | tail -1) && bin/ensure-redis && \
+	EMBEDDED_MONGO_ENGINE=$(or $(EMBEDDED_MONGO_ENGINE),sqlite) \
 	$$UV run --frozen python -m pytest $(PYTEST_ARGS)
 
 # The schema fuzzer also runs in `make test` (25 examples per operation); this is a deeper run.
@@ -25,7 +29,7 @@ format:
 	@UV=$$(bin/bootstrap | tail -1) && $$UV run --frozen ruff format . && $$UV run --frozen ruff check --fix .
 
 schema:
-	@UV=$$(bin/bootstrap | tail -1) && DEBUG=true $$UV run --frozen python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
+	@UV=$$(bin/bootstrap | tail -1) && bin/ensure-dotenv && DEBUG=true $$UV run --frozen python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
 
 clean:
 	rm -rf var/static var/openapi.yaml

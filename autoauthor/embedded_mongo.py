@@ -2,7 +2,7 @@
 
 No MongoDB server can be installed where development and tests run, so the project starts mongoeco
 (a MongoDB wire-protocol server written in Python) as its own process. mongoeco differs from
-MongoDB in four ways that matter to Django + django-mongodb-backend + pymongo; ``apply_shims()``
+MongoDB in five ways that matter to Django + django-mongodb-backend + pymongo; ``apply_shims()``
 corrects them with monkeypatches applied in the server process only. Nothing here imports
 Django: the module is used by a pytest plugin before Django is configured and by the ``make run``
 launcher.
@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import functools
 import logging
+import math
 import os
 import select
 import signal
@@ -32,7 +33,13 @@ from urllib.parse import urlsplit
 
 logger = logging.getLogger("autoauthor.embedded_mongo")
 
-SHIMS: tuple[str, ...] = ("buildinfo", "not_expression", "nested_projection", "id_scan")
+SHIMS: tuple[str, ...] = (
+    "buildinfo",
+    "not_expression",
+    "nested_projection",
+    "id_scan",
+    "sqlite_numbers",
+)
 
 READY_PREFIX = "READY "
 
@@ -263,11 +270,129 @@ def _install_id_scan_skip() -> None:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Shim 5: the SQLite engine stores every finite number as a plain JSON number
+# --------------------------------------------------------------------------------------------
+
+# The SQLite engine keeps a document as JSON text. A plain Python int or float becomes a JSON
+# number, but an Int64 (what pymongo decodes a BSON int64 to, and what django-mongodb-backend
+# sends for integer fields) and the int32/int64/double wrappers that $inc, $mul and update
+# pipelines produce become tagged objects, {"$mongoeco": {"type": "int64", "value": 1}}. Its SQL
+# translation then compares numbers by representation: {"v": 1} matches only plain numbers,
+# {"v": Int64(1)} only the int64 tag. After one `$inc` of an Int64 version the stored value is
+# tagged int32, so the next compare-and-swap on the version matches nothing: every save after
+# the first answered 409 on `make run`. MongoDB compares numbers by value across int32, int64
+# and double (and the memory engine does too). Storing every finite int32/int64/double as a
+# plain JSON number, and encoding query values the same way, gives SQL one representation to
+# compare. What is lost is the BSON width: an int64 within int32's range is read back as int32,
+# which no driver or ORM reading a Python int can tell apart. Non-finite doubles (JSON has no
+# NaN) and Decimal128 stay tagged. ``repair_sqlite_numbers()`` rewrites values stored tagged
+# before this shim existed.
+
+_PLAIN_NUMBER_TYPES = frozenset({"int32", "int64", "double"})
+
+
+def _plain_numbers(encoded: Any) -> Any:
+    """``encoded`` (DocumentCodec output) with finite int32/int64/double tags as plain numbers."""
+    from mongoeco.core.codec import DocumentCodec
+
+    if isinstance(encoded, list):
+        return [_plain_numbers(item) for item in encoded]
+    if not isinstance(encoded, dict):
+        return encoded
+    if DocumentCodec._is_tagged_value(encoded):
+        payload = encoded[DocumentCodec._MARKER]
+        kind, value = payload[DocumentCodec._TYPE], payload[DocumentCodec._VALUE]
+        if kind in _PLAIN_NUMBER_TYPES and isinstance(value, (int, float)):
+            if kind != "double":
+                return int(value)
+            if math.isfinite(value):
+                return float(value)
+            return encoded
+        # Containers tagged as such ("dict", "son", a DBRef's id, a Code scope) hold encoded
+        # values in their payload.
+        return {DocumentCodec._MARKER: {**payload, DocumentCodec._VALUE: _plain_numbers(value)}}
+    return {key: _plain_numbers(value) for key, value in encoded.items()}
+
+
+def _plain_number_codec() -> type:
+    from mongoeco.core.codec import DocumentCodec
+
+    class PlainNumberCodec(DocumentCodec):
+        """DocumentCodec whose output stores finite numbers as plain JSON numbers."""
+
+        @staticmethod
+        def encode(data: Any) -> Any:
+            return _plain_numbers(DocumentCodec.encode(data))
+
+    return PlainNumberCodec
+
+
+def _install_sqlite_numbers() -> None:
+    # The engine encodes stored documents with its ``_codec`` and the values of $set fast paths,
+    # query filters, index signatures and partial filters with the module-level DocumentCodec of
+    # these modules; both are replaced, so stored values and query values agree.
+    from mongoeco.engines import _sqlite_index_admin, sqlite, sqlite_query
+
+    codec = _plain_number_codec()
+    for module in (sqlite, sqlite_query, _sqlite_index_admin):
+        module.DocumentCodec = codec
+    original_init = sqlite.SQLiteEngine.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        if self._codec.__name__ == "DocumentCodec":
+            self._codec = codec
+
+    sqlite.SQLiteEngine.__init__ = __init__
+
+
+# Tagged numbers as the SQLite engine wrote them without shim 5 (JSON text, no spaces).
+_TAGGED_NUMBER_SQL = " OR ".join(
+    f"""instr(document, '"$mongoeco":{{"type":"{kind}"') > 0""" for kind in _PLAIN_NUMBER_TYPES
+)
+
+
+def repair_sqlite_numbers(path: str | os.PathLike[str]) -> int:
+    """Rewrite tagged finite numbers of a SQLite-engine file as plain numbers (shim 5).
+
+    Runs before the server opens the file. Index entries are built from decoded values, which
+    are the same numbers either way, so only the document text changes. Returns the number of
+    documents rewritten.
+    """
+    import sqlite3
+
+    from mongoeco.core.json_compat import json_dumps_compact, json_loads
+
+    if not Path(path).exists():
+        return 0
+    connection = sqlite3.connect(str(path))
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if "documents" not in tables:
+            return 0
+        rows = connection.execute(
+            f"SELECT rowid, document FROM documents WHERE {_TAGGED_NUMBER_SQL}"
+        ).fetchall()
+        changed = []
+        for rowid, text in rows:
+            plain = json_dumps_compact(_plain_numbers(json_loads(text)), sort_keys=False)
+            if plain != text:
+                changed.append((plain, rowid))
+        with connection:
+            connection.executemany("UPDATE documents SET document = ? WHERE rowid = ?", changed)
+        return len(changed)
+    finally:
+        connection.close()
+
+
 _INSTALLERS: dict[str, Callable[[], None]] = {
     "buildinfo": _install_wire_hook,
     "nested_projection": _install_wire_hook,
     "not_expression": _install_not_expression,
     "id_scan": _install_id_scan_skip,
+    "sqlite_numbers": _install_sqlite_numbers,
 }
 
 
@@ -310,6 +435,10 @@ def _make_engine(engine: str, path: str | os.PathLike[str] | None) -> Any:
             raise ValueError("the sqlite engine needs a path")
         db_path = Path(path)
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        if "sqlite_numbers" in _active:
+            repaired = repair_sqlite_numbers(db_path)
+            if repaired:
+                logger.warning("rewrote tagged numbers of %d stored documents (shim 5)", repaired)
         from mongoeco.engines import SQLiteEngine
 
         return SQLiteEngine(str(db_path))

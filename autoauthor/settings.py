@@ -7,9 +7,17 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The first `make run` writes a git-ignored .env (DEBUG=true and a generated SECRET_KEY) so that
+# every manage.py command works in a development checkout with nothing exported. Its values
+# never override the real environment; DJANGO_READ_DOT_ENV_FILE=false ignores it (the tests do).
+# A production host has no .env: there DEBUG is off and a real SECRET_KEY is required.
+if os.environ.get("DJANGO_READ_DOT_ENV_FILE", "true").strip().lower() not in {"0", "false", "no"}:
+    environ.Env.read_env(BASE_DIR / ".env")
 
 
 def env(name: str, default: str = "") -> str:
@@ -42,18 +50,18 @@ DEBUG = env_bool("DEBUG", False)
 INSECURE_SECRET_KEYS = {"", "changeme", "secret", "django-insecure-change-me"}
 SECRET_KEY = env("SECRET_KEY")
 # As strong as Django's deploy check asks (security.W009: 50+ characters, 5+ distinct ones).
+# No key ever comes from the source code, in development neither: anyone who read it could sign
+# a token for any user of a server that used it.
 if (
     SECRET_KEY in INSECURE_SECRET_KEYS
     or len(SECRET_KEY) < 50
     or len(set(SECRET_KEY)) < 5
     or SECRET_KEY.startswith("django-insecure-")
 ):
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is missing, a default, shorter than 50 characters or not random; "
-            "set a real SECRET_KEY (or DEBUG=true for development)."
-        )
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing, a default, shorter than 50 characters or not random; set a "
+        "real SECRET_KEY (in development, `make run` or bin/ensure-dotenv writes one to .env)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [

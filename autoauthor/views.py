@@ -1,5 +1,6 @@
-"""Project-level endpoints: welcome message and health."""
+"""Project-level endpoints: welcome message, health, and the API's catch-all 404."""
 
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from autoauthor import health
+from autoauthor.api.exceptions import handler404
 
 WELCOME = {"message": "Welcome to the Auto Author API!"}
 
@@ -53,3 +55,9 @@ class HealthView(APIView):
         return Response(
             {"status": status, "checks": checks}, status=503 if status == "unhealthy" else 200
         )
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any method on an unknown path under /api/: the API's JSON 404, whatever DEBUG says."""
+    return handler404(request)

@@ -1,7 +1,13 @@
-"""Test wiring: a real MongoDB-compatible server (embedded, memory engine, on a free port, unless
-MONGODB_URI names a real one) and a real Redis on its own database index."""
+"""Test wiring: a real MongoDB-compatible server (embedded, on a free port, unless MONGODB_URI
+names a real one) and a real Redis on its own database index.
+
+The embedded server runs the engine `make run` serves, SQLite, in a fresh temporary file;
+EMBEDDED_MONGO_ENGINE=memory runs the suite on the memory engine (.ci/run runs both)."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,27 +15,63 @@ from django.conf import settings
 from autoauthor.embedded_mongo import EmbeddedMongo
 
 _embedded: EmbeddedMongo | None = None
+_embedded_dir: str | None = None
 
 
 def pytest_configure(config):
-    global _embedded
+    global _embedded, _embedded_dir
     from tests import mongo_commands
 
     mongo_commands.install()  # before any MongoClient exists (see tests/mongo_commands.py)
     if os.environ.get("MONGODB_URI"):
         uri = os.environ["MONGODB_URI"]
     else:
-        _embedded = EmbeddedMongo(engine="memory")
+        engine = os.environ.get("EMBEDDED_MONGO_ENGINE", "sqlite")
+        path = None
+        if engine == "sqlite":
+            # On tmpfs where there is one: the suite tests what the engine answers, not how
+            # fast the disk syncs its commits.
+            shm = (
+                "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+            )
+            _embedded_dir = tempfile.mkdtemp(prefix="autoauthor-test-mongo-", dir=shm)
+            path = Path(_embedded_dir) / "mongo.sqlite"
+        _embedded = EmbeddedMongo(engine=engine, path=path)
         uri = _embedded.start(timeout=120)
         os.environ["MONGODB_URI"] = uri  # for servers the tests start as subprocesses
     # Django opens connections lazily, so pointing the settings at the server here is in time.
     settings.DATABASES["default"]["HOST"] = uri
     settings.MONGODB_URI = uri
+    from django.test import TransactionTestCase
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+# Rows derived from the models alone: `migrate` creates them, and Django's flush after every test
+# deletes them only for post_migrate to create the same rows again.
+_DERIVED_COLLECTIONS = frozenset({"django_content_type", "auth_permission"})
+
+
+def _fixture_teardown(self):
+    """Django's end-of-test flush (this backend cannot roll a test back), without the round trip
+    through post_migrate: every collection is emptied except content types and permissions,
+    which stay exactly as `migrate` made them. The emitted post_migrate alone took 1-2 s per
+    test (hundreds of permission and content-type reads and writes), more than most tests."""
+    from django.db import connections
+
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        existing = set(connection.database.list_collection_names())
+        for table in connection.introspection.django_table_names():
+            if table in existing and table not in _DERIVED_COLLECTIONS:
+                connection.database[table].delete_many({})
 
 
 def pytest_unconfigure(config):
     if _embedded is not None:
         _embedded.stop()
+    if _embedded_dir is not None:
+        shutil.rmtree(_embedded_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

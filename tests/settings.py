@@ -7,6 +7,10 @@ otherwise) so tests never touch development data.
 
 import os
 
+# A developer's .env (written by `make run`) must not change what the suite tests; subprocesses
+# the tests start inherit this too.
+os.environ["DJANGO_READ_DOT_ENV_FILE"] = "false"
+
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")

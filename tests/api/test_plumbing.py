@@ -50,6 +50,19 @@ def test_unknown_route_is_json_404(anon):
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/does-not-exist", "/api/v1/books/nope/nothing/", "/api/v2/books", "/api/"]
+)
+def test_unknown_api_route_is_json_404_with_debug_on(anon, settings, method, path):
+    # With DEBUG on, Django answers an unresolved URL with its HTML page listing every pattern.
+    settings.DEBUG = True
+    response = getattr(anon, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
 @pytest.mark.django_db
 def test_malformed_json_is_400_parse_error(anon):
     response = anon.post(reverse("auth-login"), data="{not json", content_type="application/json")

@@ -29,7 +29,19 @@ def run(*args) -> str:
 # --- seed_demo -----------------------------------------------------------------------------------
 
 
-def test_seed_demo_creates_users_and_populated_books_once(db):
+@pytest.fixture
+def development(settings):
+    """seed_demo runs only in development (DEBUG): its accounts have published passwords."""
+    settings.DEBUG = True
+
+
+def test_seed_demo_refuses_a_production_configuration(db):
+    with pytest.raises(CommandError, match="DEBUG only"):
+        run("seed_demo")
+    assert not User.objects.filter(email__endswith="@autoauthor.local").exists()
+
+
+def test_seed_demo_creates_users_and_populated_books_once(db, development):
     out = run("seed_demo")
     assert "admin@autoauthor.local" in out and "password: autoauthor-demo-user" in out
     demo = User.objects.get(email="demo@autoauthor.local")
@@ -58,7 +70,7 @@ def test_seed_demo_creates_users_and_populated_books_once(db):
     assert Book.objects.filter(owner=demo).count() == 5
 
 
-def test_seed_demo_refuses_a_negative_count(db):
+def test_seed_demo_refuses_a_negative_count(db, development):
     with pytest.raises(CommandError):
         run("seed_demo", "--books", "-1")
 

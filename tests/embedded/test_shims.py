@@ -8,6 +8,7 @@ failure), so a shim that breaks -- or that a mongoeco upgrade makes unnecessary 
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -50,7 +51,13 @@ def test_apply_shims_rejects_unknown_names() -> None:
         apply_shims(disabled=["buildInfo"])
     with pytest.raises(ValueError, match="unknown shim"):
         EmbeddedMongo(disabled_shims=["nested"])
-    assert SHIMS == ("buildinfo", "not_expression", "nested_projection", "id_scan")
+    assert SHIMS == (
+        "buildinfo",
+        "not_expression",
+        "nested_projection",
+        "id_scan",
+        "sqlite_numbers",
+    )
 
 
 # --- 1. buildinfo ---------------------------------------------------------------------------
@@ -353,6 +360,95 @@ def test_id_scan_shim_on_sqlite(tmp_path: Path) -> None:
     assert empty_unshimmed / full_unshimmed > 3, (
         f"without the shim: {empty_unshimmed:.0f}/s empty, {full_unshimmed:.0f}/s at 1,500"
     )
+
+
+# --- 5. Numbers on the SQLite engine ------------------------------------------------------------
+
+
+# What the services do on every versioned save: filter on the version the last write left, $inc.
+def compare_and_swap_rounds(collection: Collection, rounds: int) -> list[int]:
+    """matched_count of ``rounds`` sequential compare-and-swaps, alternating int/Int64 filters."""
+    collection.insert_one({"_id": "book", "version": Int64(0), "text": ""})
+    matched = []
+    for n in range(rounds):
+        expected = Int64(n) if n % 2 else n
+        result = collection.update_one(
+            {"_id": "book", "version": expected},
+            {"$inc": {"version": 1}, "$set": {"text": f"save {n}"}},
+        )
+        matched.append(result.matched_count)
+    return matched
+
+
+def numeric_matches(collection: Collection) -> dict[str, int]:
+    """How many documents each numeric spelling of the same values matches."""
+    collection.insert_many(
+        [
+            {"_id": "inc", "n": Int64(0)},
+            {"_id": "set", "n": 0},
+            {"_id": "pipeline", "n": 0.0},
+        ]
+    )
+    collection.update_one({"_id": "inc"}, {"$inc": {"n": 1}})
+    collection.update_one({"_id": "set"}, {"$set": {"n": Int64(1)}})
+    collection.update_one({"_id": "pipeline"}, [{"$set": {"n": {"$add": ["$n", Int64(1)]}}}])
+    return {
+        repr(value): collection.count_documents({"n": value})
+        for value in (1, Int64(1), 1.0, {"$gte": 1}, {"$lt": Int64(2)}, {"$in": [Int64(1)]})
+    }
+
+
+def test_sqlite_numbers_shim_compares_numbers_by_value(tmp_path: Path) -> None:
+    # MongoDB compares numbers by value across int32, int64 and double ("Comparison/Sort
+    # Order": numeric types are converted before comparison).
+    with (
+        started(EmbeddedMongo(engine="sqlite", path=tmp_path / "on.sqlite")) as server,
+        connect(server) as mongo_client,
+    ):
+        database = fresh_database(mongo_client)
+        assert compare_and_swap_rounds(database.books, 20) == [1] * 20
+        assert database.books.find_one({"_id": "book"})["version"] == 20
+        assert set(numeric_matches(database.values).values()) == {3}
+
+    with (
+        started(
+            EmbeddedMongo(
+                engine="sqlite", path=tmp_path / "off.sqlite", disabled_shims=["sqlite_numbers"]
+            )
+        ) as server,
+        connect(server) as mongo_client,
+    ):
+        database = fresh_database(mongo_client)
+        # An int filter misses the stored Int64, and once $inc has stored the version tagged as
+        # int32 no filter, int or Int64, matches it again: on `make run` every save after the
+        # first was a 409.
+        assert compare_and_swap_rounds(database.books, 4) == [0, 0, 0, 0]
+        assert min(numeric_matches(database.values).values()) < 3
+
+
+def test_sqlite_numbers_shim_repairs_numbers_stored_without_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    unshimmed = EmbeddedMongo(engine="sqlite", path=path, disabled_shims=["sqlite_numbers"])
+    with started(unshimmed) as server, connect(server) as mongo_client:
+        books = mongo_client.app.books
+        books.insert_one({"_id": "book", "version": Int64(0), "nested": {"count": Int64(7)}})
+        books.update_one({"_id": "book"}, {"$inc": {"version": 1}})
+        assert books.count_documents({"version": 1}) == 0  # stored tagged
+
+    with started(EmbeddedMongo(engine="sqlite", path=path)) as server, connect(server) as client:
+        books = client.app.books
+        assert books.count_documents({"version": 1, "nested.count": 7}) == 1
+        assert books.update_one(
+            {"_id": "book", "version": 1}, {"$inc": {"version": 1}}
+        ).matched_count
+        assert books.find_one({"_id": "book"}) == {
+            "_id": "book",
+            "version": 2,
+            "nested": {"count": 7},
+        }
+    with sqlite3.connect(path) as connection:
+        (text,) = connection.execute("SELECT document FROM documents").fetchone()
+    assert '"type":"int' not in text, text
 
 
 # --- The launcher ---------------------------------------------------------------------------

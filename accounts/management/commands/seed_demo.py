@@ -1,6 +1,7 @@
 """Create demo data for a fresh install: the demo admin and demo user (printed credentials) and
 realistic demo books for the demo user. Idempotent: `make run` calls it on every start."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.demo import demo_users_ensure
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, books=None, **options):
+        # Demo accounts have published passwords: never on a production configuration.
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates accounts with known passwords: DEBUG only")
         if books is not None and books < 0:
             raise CommandError("--books must be 0 or more")
         try:

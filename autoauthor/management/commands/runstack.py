@@ -58,7 +58,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         try:
             subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-            subprocess.run([*manage, "seed_demo"], env=env, check=True)
+            if settings.DEBUG:  # demo accounts have published passwords: development only
+                subprocess.run([*manage, "seed_demo"], env=env, check=True)
             gunicorn = subprocess.Popen(
                 [
                     sys.executable,
