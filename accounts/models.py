@@ -7,7 +7,21 @@ from django.utils import timezone
 
 
 def default_preferences() -> dict:
-    return {"theme": "dark", "email_notifications": True, "marketing_emails": False}
+    """Every preference with its default: the reference's three, then those of the frontend's
+    settings page at HEAD (writing, export and notification preferences, HEAD's defaults)."""
+    return {
+        "theme": "dark",
+        "email_notifications": True,
+        "marketing_emails": False,
+        "default_writing_style": "conversational",
+        "auto_save_interval": 3,
+        "default_export_format": "pdf",
+        "default_page_size": "letter",
+        "include_empty_chapters": False,
+        "writing_reminders": False,
+        "progress_updates": True,
+        "backup_notifications": True,
+    }
 
 
 class UserManager(BaseUserManager):
@@ -44,6 +58,11 @@ class AuditedModel(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def audit_book_id(self) -> str | None:
+        """The book whose audit log lists this model's rows (None: no book's)."""
+        return None
+
 
 class User(AuditedModel, AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
@@ -63,11 +82,14 @@ class User(AuditedModel, AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Access tokens issued up to this instant are void (logout, password change, deactivation):
+    # checked on the cached user, so revocation costs bearer authentication no database read.
+    tokens_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
     audit_resource_type = "user"
-    audit_ignore_fields = ("updated_at", "created_at", "last_login")
+    audit_ignore_fields = ("updated_at", "created_at", "last_login", "tokens_valid_after")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -117,6 +139,10 @@ class AuditLog(models.Model):
     action = models.CharField(max_length=64)
     actor_id = models.CharField(max_length=64, default="system")
     target_id = models.CharField(max_length=64, default="unknown")
+    # The book a row belongs to, set by the server from the book it wrote: a book's audit log
+    # reads by it, never by a target id (a chapter id is the client's choice, and could be
+    # another user's book id).
+    book_id = models.CharField(max_length=64, null=True, blank=True)
     resource_type = models.CharField(max_length=64)
     changes = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=128, null=True, blank=True)
@@ -130,6 +156,7 @@ class AuditLog(models.Model):
         indexes = [
             models.Index(fields=["target_id", "-timestamp"], name="audit_target_ts_idx"),
             models.Index(fields=["actor_id", "-timestamp"], name="audit_actor_ts_idx"),
+            models.Index(fields=["book_id", "-timestamp"], name="audit_book_ts_idx"),
         ]
 
     def __str__(self) -> str:

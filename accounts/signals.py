@@ -29,6 +29,7 @@ def _saved(sender, instance, created, **kwargs):
             resource_type=instance.audit_resource_type,
             target_id=str(instance.pk),
             changes=changes,
+            book_id=instance.audit_book_id,
         )
     _snapshot(sender, instance)
 
@@ -39,6 +40,7 @@ def _deleted(sender, instance, **kwargs):
             action=f"{instance.audit_resource_type}_delete",
             resource_type=instance.audit_resource_type,
             target_id=str(instance.pk),
+            book_id=instance.audit_book_id,
         )
 
 

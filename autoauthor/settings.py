@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "autoauthor.api.middleware.DatabaseUnavailableMiddleware",
+    "autoauthor.api.middleware.JsonErrorMiddleware",
 ]
 
 ROOT_URLCONF = "autoauthor.urls"
@@ -193,7 +193,10 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_REDIS_RETRY_SECONDS = env_float("RATELIMIT_REDIS_RETRY_SECONDS", 2.0)
 _DEFAULT_RATE_LIMITS = {
     "auth_login_ip": "20/60",
-    "auth_login_email": "5/60",
+    # Per account and client IP (every attempt), and per account from any IP (failures only):
+    # an attacker's failures do not lock the owner out from another client.
+    "auth_login_account_ip": "5/60",
+    "auth_login_account_failures": "100/900",
     "auth_register": "10/60",
     "auth_refresh": "30/60",
     "auth_password": "5/60",
@@ -214,6 +217,16 @@ _DEFAULT_RATE_LIMITS = {
     "generate_draft": "5/3600",
     "transform_style": "10/3600",
     "export": "10/3600",
+    "cover_upload": "10/60",
+    # Writes that cost the database (and formats, which reads every chapter): far above what the
+    # frontend sends (an autosave every few seconds), low enough that one account cannot
+    # degrade everyone else's saves.
+    "summary_save": "120/60",
+    "toc_update": "120/60",
+    "content_save": "240/60",
+    "tab_state": "240/60",
+    "question_response_save": "240/60",
+    "export_formats": "120/60",
 }
 RATE_LIMITS = {
     scope: env(f"RATELIMIT_{scope.upper()}", rate) for scope, rate in _DEFAULT_RATE_LIMITS.items()
@@ -254,11 +267,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "autoauthor.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "autoauthor.api.parsers.StorableJSONParser",  # JSON MongoDB can store
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (upload endpoints declare multipart themselves): form coercion would let values
+    # of the wrong type through ("published=0", "metadata=[null,null]") and the OpenAPI document
+    # promises JSON.
+    "DEFAULT_PARSER_CLASSES": ["autoauthor.api.parsers.StorableJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 if DEBUG:

@@ -28,9 +28,6 @@ urlpatterns = [
     re_path(r"^$", views.RootView.as_view(), name="root"),
     re_path(r"^api/v1/?$", views.WelcomeView.as_view(), name="api-root"),
     path("api/v1/", include(api_v1)),
-    # Last of the API routes: an unknown path under /api/ is a JSON 404 even with DEBUG on, where
-    # Django would otherwise answer its HTML page listing every URL pattern.
-    re_path(r"^api/", views.api_not_found, name="api-not-found"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("admin/", admin.site.urls),
@@ -44,6 +41,10 @@ if settings.DEBUG or settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+# Last: an unknown path is a JSON 404 even with DEBUG on, where Django would otherwise answer
+# its HTML page listing every URL pattern.
+urlpatterns.append(re_path(r"", views.not_found, name="not-found"))
 
 handler400 = "autoauthor.api.exceptions.handler400"
 handler403 = "autoauthor.api.exceptions.handler403"

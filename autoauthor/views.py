@@ -58,6 +58,6 @@ class HealthView(APIView):
 
 
 @csrf_exempt
-def api_not_found(request, *args, **kwargs):
-    """Any method on an unknown path under /api/: the API's JSON 404, whatever DEBUG says."""
+def not_found(request, *args, **kwargs):
+    """Any method on an unknown path: the API's JSON 404, whatever DEBUG says."""
     return handler404(request)

@@ -236,6 +236,8 @@ class ChapterAdminForm(forms.ModelForm):
                 "`manage.py validate_data --fix` removes it."
             )
         else:
+            # As in the TOC service: a subchapter's title may be blank, a chapter's may not.
+            self.fields["title"].required = found[1] == 1
             self.fields["title"].initial = self.node.get("title") or ""
             self.fields["description"].initial = self.node.get("description") or ""
             self.fields["order"].initial = self.node.get("order") or 0
@@ -254,7 +256,7 @@ class ChapterAdminForm(forms.ModelForm):
             raise ValidationError("This book is being deleted.", code="book_deleted")
         if self.node is not None:
             entry = {
-                "title": cleaned["title"],
+                "title": cleaned.get("title") or "",
                 "description": cleaned.get("description") or "",
                 "order": cleaned["order"],
             }

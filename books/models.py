@@ -82,10 +82,25 @@ class JSONTextField(models.TextField):
 
 
 class ChapterStatus(models.TextChoices):
+    """A chapter's writing status. The frontend's status components know `in_progress` only
+    (the reference spells it `in-progress`, which they cannot render): that spelling is stored
+    and sent; the reference's is still accepted on input (`chapter_status_normalize`) and
+    migration 0005 rewrote the stored values."""
+
     DRAFT = "draft", "Draft"
-    IN_PROGRESS = "in-progress", "In progress"
+    IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
     PUBLISHED = "published", "Published"
+
+
+# Spellings accepted on input for a status, mapped to the stored one.
+CHAPTER_STATUS_ALIASES = {"in-progress": ChapterStatus.IN_PROGRESS.value}
+
+
+def chapter_status_normalize(value):
+    """The stored spelling of a chapter status given in any accepted spelling (other values are
+    returned unchanged, for the caller's validation to refuse)."""
+    return CHAPTER_STATUS_ALIASES.get(value, value) if isinstance(value, str) else value
 
 
 class Book(AuditedModel):
@@ -123,6 +138,11 @@ class Book(AuditedModel):
     updated_at = models.DateTimeField(default=timezone.now)
 
     audit_resource_type = "book"
+
+    @property
+    def audit_book_id(self) -> str:
+        return str(self.pk)
+
     audit_length_fields = ("description", "summary")
     audit_ignore_fields = (
         "updated_at",

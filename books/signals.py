@@ -15,7 +15,12 @@ def _book_saved_or_deleted(sender, instance, **kwargs):
 
 
 def _book_part_saved(sender, instance, **kwargs):
-    book_changed(book_id=instance.book_id, owner_id=None)
+    # The owner's book list shows chapter documents too (word counts, statuses): its token is
+    # replaced as well when the instance carries its book (no database read for it otherwise;
+    # the write services invalidate the owner's list themselves).
+    book = instance._state.fields_cache.get("book") if sender is Chapter else None
+    owner_id = book.__dict__.get("owner_id") if book is not None else None
+    book_changed(book_id=instance.book_id, owner_id=owner_id)
 
 
 def connect() -> None:

@@ -21,16 +21,66 @@ class StrictInput(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class PreferencesSerializer(StrictInput):
-    theme = serializers.CharField(max_length=32, required=False)
-    email_notifications = serializers.BooleanField(required=False)
-    marketing_emails = serializers.BooleanField(required=False)
+# (value, label): the labels name the choices in the OpenAPI document and keep these sets apart
+# from the export endpoints' own (same values, no labels).
+WRITING_STYLES = [
+    ("professional", "Professional"),
+    ("conversational", "Conversational"),
+    ("academic", "Academic"),
+    ("creative", "Creative"),
+    ("technical", "Technical"),
+]
+EXPORT_FORMATS = [("pdf", "PDF"), ("docx", "Word"), ("epub", "EPUB"), ("markdown", "Markdown")]
+PAGE_SIZES = [("letter", "US Letter"), ("A4", "A4")]
+AUTO_SAVE_SECONDS = (3, 30)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only ("true", 1 and the like are refused, as the reference does)."""
+
+    default_error_messages = {"invalid": "Must be a boolean."}
 
     def to_internal_value(self, data):
-        for name in ("email_notifications", "marketing_emails"):
-            if isinstance(data, dict) and name in data and not isinstance(data[name], bool):
-                raise serializers.ValidationError({name: ["Must be a boolean."]})
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only (no strings, booleans or fractions)."""
+
+    default_error_messages = {
+        **serializers.IntegerField.default_error_messages,
+        "invalid": "Must be a whole number.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class PreferencesSerializer(StrictInput):
+    """The account's preferences: the reference's `theme` (any short string; the frontend sends
+    light, dark or system), `email_notifications` and `marketing_emails`, and the writing, export
+    and notification preferences of the frontend's settings page (HEAD), with its bounds."""
+
+    theme = serializers.CharField(max_length=32, required=False)
+    email_notifications = StrictBooleanField(required=False)
+    marketing_emails = StrictBooleanField(required=False)
+    default_writing_style = serializers.ChoiceField(choices=WRITING_STYLES, required=False)
+    auto_save_interval = StrictIntegerField(
+        min_value=AUTO_SAVE_SECONDS[0],
+        max_value=AUTO_SAVE_SECONDS[1],
+        required=False,
+        help_text="Seconds between the chapter editor's autosaves.",
+    )
+    default_export_format = serializers.ChoiceField(choices=EXPORT_FORMATS, required=False)
+    default_page_size = serializers.ChoiceField(choices=PAGE_SIZES, required=False)
+    include_empty_chapters = StrictBooleanField(required=False)
+    writing_reminders = StrictBooleanField(required=False)
+    progress_updates = StrictBooleanField(required=False)
+    backup_notifications = StrictBooleanField(required=False)
 
 
 class UserOutput(serializers.Serializer):

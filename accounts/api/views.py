@@ -23,6 +23,8 @@ from accounts.api.serializers import (
 from accounts.permissions import IsAdminOrSelf
 from accounts.services import tokens, users
 from autoauthor.api import ratelimits
+from autoauthor.api.context import client_ip
+from autoauthor.api.errors import Unauthorized
 from autoauthor.api.pagination import paginated_response, skip_limit_parameters
 from autoauthor.api.permissions import IsAdminRole
 from autoauthor.schema import ERRORS
@@ -70,8 +72,17 @@ class LoginView(APIView):
         data = LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         email = users.email_normalize(data.validated_data["email"])
-        ratelimits.hit(request, "auth_login_email", ident=email)
-        user = users.user_login(email=email, password=data.validated_data["password"])
+        # Per account and client: an attacker elsewhere spends only their own budget.
+        ratelimits.hit(request, "auth_login_account_ip", ident=f"{client_ip(request)}|{email}")
+        # Per account from anywhere, failures only, checked before the password is: a ceiling
+        # on distributed guessing that the owner's successful logins never use up. Unknown
+        # emails are counted too, so a 429 does not tell whether an account exists.
+        ratelimits.check(request, "auth_login_account_failures", ident=email)
+        try:
+            user = users.user_login(email=email, password=data.validated_data["password"])
+        except Unauthorized:
+            ratelimits.hit(request, "auth_login_account_failures", ident=email)
+            raise
         return Response(auth_payload(user))
 
 

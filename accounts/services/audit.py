@@ -49,13 +49,17 @@ def audit_record(
     target_id: str,
     changes: dict | None = None,
     actor_id: str | None = None,
+    book_id: str | None = None,
 ) -> AuditLog:
-    """Write one audit row; actor, IP, user agent and request id come from the current context."""
+    """Write one audit row; actor, IP, user agent and request id come from the current context.
+    `book_id` is the book whose audit log lists the row: pass the id of a book the caller has
+    loaded, never an id the client supplied."""
     ctx = context.current()
     return AuditLog.objects.create(
         action=action,
         actor_id=actor_id or ctx.actor_id or "anonymous",
         target_id=target_id,
+        book_id=book_id,
         resource_type=resource_type,
         changes=changes or {},
         request_id=ctx.request_id,

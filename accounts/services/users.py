@@ -55,11 +55,22 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
         raise Conflict("A user with this email already exists.", code="email_taken") from exc
 
 
+def _password_matches(user: User | None, password: str) -> bool:
+    """Hash `password` exactly once whoever asks: against the user's hash when the user can log
+    in, else against a throwaway one (as Django's ModelBackend does), so the time a login takes
+    tells nobody whether the email is registered."""
+    if user is None or not user.is_active:
+        User().set_password(password)
+        return False
+    return user.check_password(password)
+
+
 def user_login(*, email: str, password: str) -> User:
-    """Check credentials; unknown email and wrong password answer the same 401."""
+    """Check credentials; unknown email, inactive account and wrong password answer the same
+    401 after the same work (one password hash)."""
     email = email_normalize(email)
     user = one_or_none(User.objects.filter(email=email))
-    if user is None or not user.is_active or not user.check_password(password):
+    if not _password_matches(user, password):
         audit_record(
             action="login_failed",
             resource_type="user",
@@ -75,13 +86,15 @@ def user_login(*, email: str, password: str) -> User:
 
 
 def user_logout(*, raw_refresh: str) -> None:
-    """Revoke the refresh-token family of this login."""
-    tokens.token_family_revoke(raw_refresh=raw_refresh)
-    audit_record(action="logout", resource_type="user", target_id="unknown")
+    """Revoke the refresh-token family of this login and void the user's access tokens issued
+    until now (tokens.token_family_revoke says why every session's)."""
+    user_id = tokens.token_family_revoke(raw_refresh=raw_refresh)
+    audit_record(action="logout", resource_type="user", target_id=str(user_id))
 
 
 def user_password_change(*, user: User, current_password: str, new_password: str) -> None:
-    """Change the password and revoke every refresh token of the user."""
+    """Change the password, revoke every refresh token of the user and void its access
+    tokens (a new login gets working ones)."""
     if not user.check_password(current_password):
         raise ValidationFailed(
             "current_password", "Current password is incorrect.", code="wrong_password"

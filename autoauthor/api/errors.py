@@ -46,14 +46,15 @@ class Conflict(DomainError):
 
 
 class ValidationFailed(DomainError):
-    """Field-level validation failure raised by a service (422, same shape as serializer errors)."""
+    """Field-level validation failure raised by a service (422, same shape as serializer errors).
+    Its `detail` is the message itself, a sentence the frontend can show as it is."""
 
     status_code = 422
     code = "validation_error"
     default_detail = "Validation error"
 
     def __init__(self, field: str, message: str, *, code: str = "invalid"):
-        super().__init__(self.default_detail)
+        super().__init__(message or self.default_detail)
         self.errors = [{"field": field, "message": message, "code": code}]
 
 

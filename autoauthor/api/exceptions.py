@@ -8,7 +8,7 @@ never echoes exception text.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from pymongo.errors import (
     AutoReconnect,
@@ -80,6 +80,23 @@ def flatten_errors(detail, prefix: str = "") -> list[dict[str, str]]:
     return out
 
 
+def _message(detail) -> str:
+    """The human message of a DRF error detail. simplejwt raises AuthenticationFailed with a dict
+    ({"detail", "code", "messages"}) whose str() would be a Python repr."""
+    if isinstance(detail, dict):
+        detail = detail.get("detail") or next(iter(detail.values()), "")
+    if isinstance(detail, list):
+        detail = detail[0] if detail else ""
+    return detail if isinstance(detail, str) else _message(detail)
+
+
+def _code(exc: drf.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, dict):
+        codes = codes.get("code") or codes.get("detail")
+    return codes if isinstance(codes, str) else exc.default_code
+
+
 def error_body(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
     """Map any exception to (status, body, headers)."""
     headers: dict[str, str] = {}
@@ -120,15 +137,18 @@ def error_body(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
             headers,
         )
     if isinstance(exc, drf.APIException):
-        codes = exc.get_codes()
-        code = codes if isinstance(codes, str) else exc.default_code
-        return exc.status_code, {"detail": str(exc.detail), "code": code}, headers
+        return exc.status_code, {"detail": _message(exc.detail), "code": _code(exc)}, headers
     if isinstance(exc, Http404):
         return 404, {"detail": "Not found.", "code": "not_found"}, headers
     if isinstance(exc, DjangoPermissionDenied):
         return 403, {"detail": "You do not have permission.", "code": "permission_denied"}, headers
     if isinstance(exc, RequestDataTooBig):
         return 413, {"detail": "Request body too large.", "code": "request_too_large"}, headers
+    if isinstance(exc, SuspiciousOperation):
+        # A disallowed Host header, a path escaping a storage root, ...: the request's fault.
+        # Logged on the django.security loggers like Django does, never described to the client.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        return 400, {"detail": "Bad request.", "code": "bad_request"}, headers
     if isinstance(exc, OverflowError) and "8-byte ints" in str(exc):
         # bson refuses an integer beyond 64 bits that input validation let through (e.g. from a
         # form field): the client's value, not a server fault.

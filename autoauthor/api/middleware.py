@@ -1,11 +1,13 @@
 """Request plumbing: request id, actor context, security and rate-limit headers, and JSON
-errors for database outages that happen outside DRF views."""
+errors for whatever goes wrong outside DRF views, whatever DEBUG says."""
 
 import re
 import uuid
 
+from django.core.exceptions import DisallowedHost
+
 from autoauthor.api import context
-from autoauthor.api.exceptions import is_database_unavailable, json_error_response
+from autoauthor.api.exceptions import json_error_response
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -21,6 +23,12 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
+        try:
+            request.get_host()
+        except DisallowedHost as exc:
+            # Checked first: with DEBUG on, Django answers this (raised in a later middleware)
+            # with its technical page, settings included.
+            return self._finish(request, json_error_response(exc))
         token = context.set_current(
             context.ActorContext(
                 actor_id=None,
@@ -33,7 +41,11 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         finally:
             context.reset(token)
-        response["X-Request-ID"] = request_id
+        return self._finish(request, response)
+
+    @staticmethod
+    def _finish(request, response):
+        response["X-Request-ID"] = request.request_id
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -45,8 +57,10 @@ class RequestContextMiddleware:
         return response
 
 
-class DatabaseUnavailableMiddleware:
-    """Outside DRF (admin, docs), an unreachable MongoDB still answers 503 JSON, not a 500 page."""
+class JsonErrorMiddleware:
+    """Outside DRF (admin, docs, media, plain views) an error is the API's JSON error too: an
+    unreachable MongoDB is 503, a suspicious path 400, a 404 a JSON 404. With DEBUG on, Django
+    would answer its technical page instead: the traceback, file paths and the settings."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,6 +69,4 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_unavailable(exception):
-            return json_error_response(exception)
-        return None
+        return json_error_response(exception)

@@ -10,6 +10,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from autoauthor.api.parsers import query_values
+
 MAX_SKIP = 1_000_000
 
 
@@ -35,7 +37,7 @@ def skip_limit(request, *, max_limit: int = 100, default_limit: int = 100) -> tu
         skip = serializers.IntegerField(min_value=0, max_value=MAX_SKIP, default=0)
         limit = serializers.IntegerField(min_value=1, max_value=max_limit, default=default_limit)
 
-    query = Query(data=request.query_params)
+    query = Query(data=query_values(request.query_params))
     query.is_valid(raise_exception=True)
     return query.validated_data["skip"], query.validated_data["limit"]
 

@@ -5,10 +5,13 @@ than MAX_JSON_DEPTH (MongoDB refuses documents nested deeper than 100 levels, an
 raises RecursionError -- a 500 -- on thousands of levels), has an object key containing a NUL
 character (BSON field names are C strings: storing one fails), or has a string or key with a lone
 surrogate escape such as "\\ud800" (valid JSON, but not encodable as UTF-8, so BSON cannot hold it),
-or has an integer outside the signed 64-bit range (BSON's largest integer). NUL characters inside
-string values are fine: BSON strings are length-prefixed, so they round-trip (serializer text fields
-still refuse them, as DRF does).
+or has an integer outside the signed 64-bit range (BSON's largest integer), or a number too large
+for a double (`1e999999`: Python reads it as infinity, which no field accepts). NUL characters
+inside string values are fine: BSON strings are length-prefixed, so they round-trip (serializer
+text fields still refuse them, as DRF does).
 """
+
+import math
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -36,6 +39,8 @@ def json_problem(data) -> str | None:
             continue
         if isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
             return "integers must fit in 64 bits"
+        if isinstance(value, float) and not math.isfinite(value):
+            return "numbers must be finite"
         if isinstance(value, dict):
             children = value.values()
             if any("\x00" in key for key in value):
@@ -66,3 +71,11 @@ class StorableJSONParser(JSONParser):
         if problem:
             raise ParseError(f"JSON parse error - {problem}")
         return data
+
+
+def query_values(query_params) -> dict:
+    """A query string as a plain dict for a serializer. Given the QueryDict itself, DRF reads an
+    empty value of an optional field (`?limit=`) as an absent one, by the convention of HTML
+    forms; the OpenAPI document says `limit` is an integer, so an empty one is a 422 like any
+    other value that is not."""
+    return query_params.dict()

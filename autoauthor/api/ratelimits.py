@@ -1,9 +1,11 @@
 """Rate limiting shared across processes through Redis, with a per-process fallback.
 
-Counting is a fixed window per key `ratelimit:<scope>:<user id, or client IP when anonymous>`; the
-key expires with its window. Limits are named scopes in `settings.RATE_LIMITS` ("count/seconds",
-django-ratelimit's rate syntax). The DRF throttle below runs after authentication and permission
-checks, so requests rejected as unauthenticated are never counted.
+Counting is a fixed window per key `ratelimit:<scope>:<user id, or client IP when anonymous>` (or
+an identity the caller names, such as the login's account); the key expires with its window.
+`check` reads a window without counting, for limits counted only on some outcome (failed logins).
+Limits are named scopes in `settings.RATE_LIMITS` ("count/seconds", django-ratelimit's rate
+syntax). The DRF throttle below runs after authentication and permission checks, so requests
+rejected as unauthenticated are never counted.
 
 django-ratelimit's own counter hashes its cache keys, which cannot give the key layout above, so
 the counter here talks to the django-redis connection of the `ratelimit` cache alias directly and
@@ -62,6 +64,13 @@ class MemoryCounter:
             self._windows[key] = (count, expires)
             return count, expires
 
+    def peek(self, key: str) -> tuple[int, float]:
+        """The count of the current window without counting (0 when none is open)."""
+        now = time.time()
+        with self._lock:
+            count, expires = self._windows.get(key, (0, 0.0))
+            return (count, expires) if expires > now else (0, now)
+
     def clear(self) -> None:
         with self._lock:
             self._windows.clear()
@@ -85,7 +94,7 @@ class RateCounter:
         return settings.REDIS_ENABLED and time.time() >= self._retry_at
 
     def hit(self, key: str, window: int) -> tuple[int, float]:
-        if self.using_redis():
+        if self._try_redis():
             try:
                 pipe = self._redis().pipeline(transaction=True)
                 pipe.set(key, 0, ex=window, nx=True)
@@ -99,10 +108,31 @@ class RateCounter:
                 return int(count), time.time() + ttl
             except RedisError as exc:
                 self._failed(exc)
-        elif not settings.REDIS_ENABLED and not self._fallback_logged:
+        return self.memory.hit(key, window)
+
+    def peek(self, key: str) -> tuple[int, float]:
+        """(count, window end) of `key` without counting: the same store `hit` would use (Redis,
+        or process memory while Redis is down or disabled); (0, now) when no window is open."""
+        if self._try_redis():
+            try:
+                pipe = self._redis().pipeline(transaction=True)
+                pipe.get(key)
+                pipe.ttl(key)
+                count, ttl = pipe.execute()
+                self._recovered()
+                now = time.time()
+                return (int(count), now + max(ttl, 0)) if count is not None else (0, now)
+            except RedisError as exc:
+                self._failed(exc)
+        return self.memory.peek(key)
+
+    def _try_redis(self) -> bool:
+        if self.using_redis():
+            return True
+        if not settings.REDIS_ENABLED and not self._fallback_logged:
             self._fallback_logged = True
             logger.warning("REDIS_ENABLED is false: rate limits are counted per process")
-        return self.memory.hit(key, window)
+        return False
 
     def _failed(self, exc: Exception) -> None:
         with self._lock:
@@ -132,6 +162,20 @@ def rate_for(scope: str) -> tuple[int, int]:
     return _split_rate(rate if rate[-1].isalpha() else f"{rate}s")
 
 
+def _key(request, scope: str, ident: str | None) -> str:
+    if ident is None:
+        user = getattr(request, "user", None)
+        ident = str(user.pk) if user is not None and user.is_authenticated else client_ip(request)
+    return f"ratelimit:{scope}:{ident}"
+
+
+def _publish(request, usage: Usage) -> None:
+    django_request = getattr(request, "_request", request)
+    previous = getattr(django_request, "ratelimit", None)
+    if previous is None or usage.remaining < previous.remaining:
+        django_request.ratelimit = usage
+
+
 def hit(request, scope: str, ident: str | None = None) -> Usage | None:
     """Count one request against `scope` and publish the usage for the response headers.
 
@@ -140,16 +184,28 @@ def hit(request, scope: str, ident: str | None = None) -> Usage | None:
     if not settings.RATELIMIT_ENABLE:
         return None
     limit, window = rate_for(scope)
-    if ident is None:
-        user = getattr(request, "user", None)
-        ident = str(user.pk) if user is not None and user.is_authenticated else client_ip(request)
-    count, expires = counter.hit(f"ratelimit:{scope}:{ident}", window)
+    count, expires = counter.hit(_key(request, scope, ident), window)
     usage = Usage(limit=limit, count=count, reset=int(expires + 0.999))
-    django_request = getattr(request, "_request", request)
-    previous = getattr(django_request, "ratelimit", None)
-    if previous is None or usage.remaining < previous.remaining:
-        django_request.ratelimit = usage
+    _publish(request, usage)
     if usage.exceeded:
+        raise RateLimited(max(1, int(expires - time.time() + 0.999)))
+    return usage
+
+
+def check(request, scope: str, ident: str | None = None) -> Usage | None:
+    """Refuse the request when `scope` has no budget left, without counting it.
+
+    For limits counted only on some outcome (failed logins): `check` before the work, `hit`
+    once the outcome is known. Raises RateLimited when a `hit` now would exceed the limit;
+    publishes the usage like `hit`. Returns None when limiting is switched off.
+    """
+    if not settings.RATELIMIT_ENABLE:
+        return None
+    limit, _ = rate_for(scope)
+    count, expires = counter.peek(_key(request, scope, ident))
+    usage = Usage(limit=limit, count=count, reset=int(expires + 0.999))
+    _publish(request, usage)
+    if usage.remaining == 0:
         raise RateLimited(max(1, int(expires - time.time() + 0.999)))
     return usage
 

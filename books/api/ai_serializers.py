@@ -9,10 +9,11 @@ from rest_framework import serializers
 from books.api.chapter_serializers import TocBodyField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field(OpenApiTypes.ANY)
 class LenientIntegerField(serializers.Field):
     """Any JSON value, passed on as is: the service maps out-of-range or non-integer values to
-    the default (as the reference does)."""
+    the default (as the reference does). Documented as any value, since any value is accepted;
+    clients send integers."""
 
     def to_internal_value(self, data):
         return data

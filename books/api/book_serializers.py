@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from autoauthor.api.fields import ObjectIdField
+from books.models import ChapterStatus
 
 
 class StrictCharField(serializers.CharField):
@@ -47,8 +48,29 @@ class BookPatchInput(BookUpdateInput):
     title = StrictCharField(min_length=1, max_length=100, required=False)
 
 
+class TocItemOutput(serializers.Serializer):
+    """One chapter of the book's TOC, flattened (the reference's legacy TocItemSchema)."""
+
+    id = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    level = serializers.IntegerField(help_text="1 for a chapter, 2 for a subchapter.")
+    order = serializers.IntegerField()
+    parent_id = serializers.CharField(allow_null=True)
+    description = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=ChapterStatus.choices)
+    word_count = serializers.IntegerField()
+    last_modified = serializers.CharField(allow_null=True)
+    estimated_reading_time = serializers.IntegerField()
+    is_active_tab = serializers.BooleanField()
+    metadata = serializers.DictField()
+
+
 class BookOutput(serializers.Serializer):
-    """BookResponse of the reference: exactly these fields."""
+    """BookResponse of the reference, plus what the frontend's book cards and book page read:
+    `chapters`, `progress` and `word_count`, and `toc_items` filled with the flattened chapters
+    (the reference leaves it `[]`)."""
+
+    # Renders books passed through `books.selectors.books_with_outline` (the `outline.*` sources).
 
     id = ObjectIdField(source="pk")
     title = serializers.CharField()
@@ -61,9 +83,25 @@ class BookOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     owner_id = ObjectIdField()
-    toc_items = serializers.ListField(child=serializers.DictField())
+    toc_items = TocItemOutput(
+        many=True,
+        source="outline.toc_items",
+        help_text="Every chapter and subchapter in TOC order (pre-order).",
+    )
     published = serializers.BooleanField()
     collaborators = serializers.ListField(child=serializers.DictField())
+    chapters = serializers.IntegerField(
+        source="outline.chapters", help_text="Number of chapters and subchapters."
+    )
+    progress = serializers.IntegerField(
+        source="outline.progress",
+        min_value=0,
+        max_value=100,
+        help_text="Percentage (0-100, rounded) of the chapters completed or published.",
+    )
+    word_count = serializers.IntegerField(
+        source="outline.word_count", help_text="Words of every chapter together."
+    )
 
 
 class BookDetailOutput(BookOutput):

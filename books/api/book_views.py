@@ -57,6 +57,7 @@ class BookListView(APIView):
             rows, total = page_and_total(
                 selectors.book_list(owner=request.user), skip=skip, limit=limit
             )
+            rows = selectors.books_with_outline(books=rows)
             body = JSONRenderer().render(BookOutput(rows, many=True).data)
             return read_cache.Cached(owner_id=str(request.user.pk), body=body, total=total)
 
@@ -80,6 +81,7 @@ class BookListView(APIView):
         data = BookCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         book = services.book_create(owner=request.user, data=data.validated_data)
+        (book,) = selectors.books_with_outline(books=[book])
         return Response(BookOutput(book).data, status=status.HTTP_201_CREATED)
 
 
@@ -98,6 +100,7 @@ class BookDetailView(APIView):
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         book = services.book_update(book=book, data=data.validated_data)
+        (book,) = selectors.books_with_outline(books=[book])
         return Response(BookOutput(book).data)
 
     @extend_schema(
@@ -109,7 +112,7 @@ class BookDetailView(APIView):
             request,
             book_id,
             view="book",
-            render=lambda book: BookDetailOutput(book).data,
+            render=lambda book: BookDetailOutput(*selectors.books_with_outline(books=[book])).data,
             fields=BOOK_RESPONSE_FIELDS,
         )
 
@@ -139,6 +142,8 @@ class BookDetailView(APIView):
 
 
 class BookSummaryView(APIView):
+    ratelimit_scopes = {"put": "summary_save", "patch": "summary_save"}
+
     @extend_schema(
         operation_id="books_summary_retrieve",
         responses={200: SummaryOutput, **ERRORS(401, 403, 404)},
@@ -164,7 +169,7 @@ class BookSummaryView(APIView):
     @extend_schema(
         operation_id="books_summary_update",
         request=SummaryInput,
-        responses={200: SummaryOutput, **ERRORS(400, 401, 403, 404, 409, 422)},
+        responses={200: SummaryOutput, **ERRORS(400, 401, 403, 404, 409, 422, 429)},
     )
     def put(self, request, book_id):
         return self._save(request, book_id, partial=False)
@@ -172,13 +177,15 @@ class BookSummaryView(APIView):
     @extend_schema(
         operation_id="books_summary_partial_update",
         request=SummaryInput,
-        responses={200: SummaryOutput, **ERRORS(400, 401, 403, 404, 409, 422)},
+        responses={200: SummaryOutput, **ERRORS(400, 401, 403, 404, 409, 422, 429)},
     )
     def patch(self, request, book_id):
         return self._save(request, book_id, partial=True)
 
 
 class BookQuestionResponsesView(APIView):
+    ratelimit_scopes = {"put": "summary_save"}
+
     @extend_schema(
         operation_id="books_question_responses_retrieve",
         responses={200: QuestionResponsesOutput, **ERRORS(401, 403, 404)},
@@ -195,7 +202,7 @@ class BookQuestionResponsesView(APIView):
     @extend_schema(
         operation_id="books_question_responses_update",
         request=QuestionResponsesInput,
-        responses={200: QuestionResponsesSavedOutput, **ERRORS(400, 401, 403, 404, 409, 422)},
+        responses={200: QuestionResponsesSavedOutput, **ERRORS(400, 401, 403, 404, 409, 422, 429)},
     )
     def put(self, request, book_id):
         book = book_get_for_user(
@@ -239,11 +246,14 @@ class BookTocReadinessView(APIView):
 
 class BookCoverImageView(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    ratelimit_scopes = {"post": "cover_upload"}
 
     @extend_schema(
         operation_id="books_cover_image_upload",
         request={"multipart/form-data": CoverImageInput},
-        responses={200: CoverImageOutput, **ERRORS(400, 401, 403, 404, 409, 413, 422)},
+        responses={200: CoverImageOutput, **ERRORS(400, 401, 403, 404, 409, 413, 422, 429)},
+        description="JPEG, PNG, WebP or GIF of at most 5 MiB and 25 megapixels (a larger "
+        "canvas is 413 `image_too_large`, refused from the header before decoding).",
     )
     def post(self, request, book_id):
         book = book_get_for_user(

@@ -33,6 +33,7 @@ from books.api.content_serializers import (
 )
 from books.api.serializer_fields import (
     MAX_CHAPTER_ID_LENGTH,
+    ChapterStatusField,
     ExpectedVersionMixin,
     StrictCharField,
     chapter_id_field,
@@ -101,7 +102,7 @@ class SubchapterOutput(serializers.Serializer):
     in the TOC are returned as well."""
 
     id = serializers.CharField()
-    title = serializers.CharField()
+    title = serializers.CharField(allow_blank=True, help_text="Blank only for a subchapter.")
     description = serializers.CharField(allow_blank=True)
     level = serializers.IntegerField()
     order = serializers.IntegerField()
@@ -163,12 +164,22 @@ class TocUpdateOutput(serializers.Serializer):
 
 
 class ChapterCreateOutput(serializers.Serializer):
+    """The reference's answer (`chapter` nested) plus the new chapter's own fields at the top
+    level, where the frontend reads them (`id`, `title`, ...)."""
+
     book_id = serializers.CharField()
     chapter = ChapterNodeField()
     chapter_id = serializers.CharField()
     version = serializers.IntegerField(help_text="The TOC's new version.")
     success = serializers.BooleanField()
     message = serializers.CharField()
+    id = serializers.CharField(help_text="The new chapter's id (= `chapter_id`).")
+    title = serializers.CharField(allow_blank=True)
+    content = serializers.CharField(allow_blank=True)
+    order = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ChapterStatus.choices)
+    created_at = serializers.CharField(allow_null=True)
+    updated_at = serializers.CharField(allow_null=True)
 
 
 class ChapterDetailOutput(serializers.Serializer):
@@ -201,7 +212,7 @@ class ChapterListOutput(serializers.Serializer):
 class BulkStatusOutput(serializers.Serializer):
     book_id = serializers.CharField()
     updated_chapters = serializers.ListField(child=serializers.CharField())
-    new_status = serializers.CharField()
+    new_status = serializers.ChoiceField(choices=ChapterStatus.choices)
     version = serializers.IntegerField(help_text="The TOC's new version.")
     success = serializers.BooleanField()
     message = serializers.CharField()
@@ -284,5 +295,5 @@ class BulkStatusInput(ExpectedVersionMixin):
     chapter_ids = serializers.ListField(
         child=chapter_id_field(), min_length=1, max_length=MAX_CHAPTERS
     )
-    status = serializers.ChoiceField(choices=ChapterStatus.choices)
+    status = ChapterStatusField()
     update_timestamp = serializers.BooleanField(default=True)

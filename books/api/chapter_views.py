@@ -44,6 +44,8 @@ __all__ = [
 
 
 class TocView(APIView):
+    ratelimit_scopes = {"put": "toc_update"}
+
     @extend_schema(
         operation_id="books_toc_retrieve",
         parameters=[BOOK_ID],
@@ -61,7 +63,7 @@ class TocView(APIView):
         operation_id="books_toc_update",
         parameters=[BOOK_ID],
         request=s.TocUpdateSchemaInput,
-        responses={200: s.TocUpdateOutput, **ERRORS(401, 403, 404, 409, 422)},
+        responses={200: s.TocUpdateOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
     )
     def put(self, request, book_id):
         book = request_book(request, book_id, action="update")
@@ -82,6 +84,8 @@ class TocView(APIView):
 
 
 class ChapterListView(APIView):
+    ratelimit_scopes = {"post": "toc_update"}
+
     @extend_schema(
         operation_id="books_chapters_list",
         parameters=[
@@ -113,7 +117,7 @@ class ChapterListView(APIView):
         operation_id="books_chapters_create",
         parameters=[BOOK_ID],
         request=s.ChapterCreateInput,
-        responses={201: s.ChapterCreateOutput, **ERRORS(400, 401, 403, 404, 409, 422)},
+        responses={201: s.ChapterCreateOutput, **ERRORS(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request, book_id):
         book = request_book(request, book_id, action="modify")
@@ -126,11 +130,17 @@ class ChapterListView(APIView):
             "version": book.toc_version,
             "success": True,
             "message": "Chapter created successfully",
+            **{key: chapter.get(key) for key in ("id", "title", "order", "status")},
+            "content": chapter.get("content") or "",
+            "created_at": chapter.get("created_at"),
+            "updated_at": chapter.get("updated_at"),
         }
         return Response(s.ChapterCreateOutput(body).data, status=status.HTTP_201_CREATED)
 
 
 class ChapterDetailView(APIView):
+    ratelimit_scopes = {"put": "toc_update", "delete": "toc_update"}
+
     @extend_schema(
         operation_id="books_chapters_retrieve",
         parameters=[BOOK_ID, CHAPTER_ID],
@@ -153,7 +163,7 @@ class ChapterDetailView(APIView):
         operation_id="books_chapters_update",
         parameters=[BOOK_ID, CHAPTER_ID],
         request=s.ChapterUpdateInput,
-        responses={200: s.ChapterWriteOutput, **ERRORS(401, 403, 404, 409, 422)},
+        responses={200: s.ChapterWriteOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
     )
     def put(self, request, book_id, chapter_id):
         book = request_book(request, book_id, action="modify")
@@ -186,7 +196,7 @@ class ChapterDetailView(APIView):
             ),
         ],
         request=s.ChapterDeleteInput,
-        responses={200: s.ChapterDeleteOutput, **ERRORS(401, 403, 404, 409, 422)},
+        responses={200: s.ChapterDeleteOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
     )
     def delete(self, request, book_id, chapter_id):
         book = request_book(request, book_id, action="modify")
@@ -210,11 +220,13 @@ class ChapterDetailView(APIView):
 
 
 class BulkStatusView(APIView):
+    ratelimit_scopes = {"patch": "toc_update"}
+
     @extend_schema(
         operation_id="books_chapters_bulk_status",
         parameters=[BOOK_ID],
         request=s.BulkStatusInput,
-        responses={200: s.BulkStatusOutput, **ERRORS(400, 401, 403, 404, 409, 422)},
+        responses={200: s.BulkStatusOutput, **ERRORS(400, 401, 403, 404, 409, 422, 429)},
     )
     def patch(self, request, book_id):
         book = request_book(request, book_id, action="modify")

@@ -3,12 +3,13 @@ the path parameters of the OpenAPI document."""
 
 from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
 
 from autoauthor.api.fields import parse_object_id
+from autoauthor.api.parsers import query_values
 from books import read_cache, selectors
 from books.services.content import chapter_not_found
 
@@ -17,7 +18,10 @@ CHAPTER_ID = OpenApiParameter("chapter_id", OpenApiTypes.STR, OpenApiParameter.P
 
 
 def valid_data(serializer_class, data) -> dict:
-    """`data` validated by `serializer_class` (invalid input raises, rendered as 422)."""
+    """`data` validated by `serializer_class` (invalid input raises, rendered as 422); a query
+    string is read as `query_values` reads it."""
+    if isinstance(data, QueryDict):
+        data = query_values(data)
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -4,7 +4,9 @@ endpoints."""
 from rest_framework import serializers
 
 from books.api.serializer_fields import StrictCharField, chapter_id_field, expected_version_field
+from books.models import ChapterStatus
 from books.services.content import MAX_TAB_COUNT
+from books.services.toc import MAX_CHAPTERS
 
 MAX_BATCH_CHAPTERS = 20
 MAX_CONTENT_LENGTH = 2_000_000  # characters; the request body limit applies first
@@ -15,8 +17,8 @@ MAX_CONTENT_LENGTH = 2_000_000  # characters; the request body limit applies fir
 
 class ChapterMetadataItemOutput(serializers.Serializer):
     id = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=ChapterStatus.choices)
     word_count = serializers.IntegerField()
     last_modified = serializers.CharField(allow_null=True)
     estimated_reading_time = serializers.IntegerField()
@@ -28,18 +30,12 @@ class ChapterMetadataItemOutput(serializers.Serializer):
 
 
 class CompletionStatsOutput(serializers.Serializer):
+    """Chapters per status, keyed by the status (all four always present)."""
+
     draft = serializers.IntegerField()
     in_progress = serializers.IntegerField()
     completed = serializers.IntegerField()
     published = serializers.IntegerField()
-
-    def to_representation(self, instance):
-        return dict(instance)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["in-progress"] = fields.pop("in_progress")
-        return fields
 
 
 class ChapterMetadataOutput(serializers.Serializer):
@@ -73,7 +69,7 @@ class TabStateSaveOutput(serializers.Serializer):
 
 
 class BatchContentMetadataOutput(serializers.Serializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ChapterStatus.choices)
     word_count = serializers.IntegerField()
     estimated_reading_time = serializers.IntegerField()
     last_modified = serializers.CharField(allow_null=True)
@@ -101,7 +97,7 @@ class ContentSaveOutput(serializers.Serializer):
     version = serializers.IntegerField(help_text="The content's new version.")
     word_count = serializers.IntegerField()
     estimated_reading_time = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ChapterStatus.choices)
     success = serializers.BooleanField()
     message = serializers.CharField()
     metadata_updated = serializers.BooleanField()
@@ -167,7 +163,10 @@ class TabStateInput(serializers.Serializer):
     open_tab_ids = serializers.ListField(
         child=chapter_id_field(), max_length=MAX_TAB_COUNT, default=list
     )
-    tab_order = serializers.ListField(child=chapter_id_field(), max_length=100, default=list)
+    # The editor sends every chapter id of the book (flattened), so as many as a TOC holds.
+    tab_order = serializers.ListField(
+        child=chapter_id_field(), max_length=MAX_CHAPTERS, default=list
+    )
 
     def validate(self, attrs):
         _unique(attrs["open_tab_ids"], "open_tab_ids")

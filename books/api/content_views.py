@@ -18,7 +18,7 @@ from books.api.common import (
     request_book,
     valid_data,
 )
-from books.models import AccessType
+from books.models import AccessType, chapter_status_normalize
 from books.services import content as content_services
 
 
@@ -47,6 +47,8 @@ class ChapterMetadataView(APIView):
 
 
 class TabStateView(APIView):
+    ratelimit_scopes = {"post": "tab_state"}
+
     @extend_schema(
         operation_id="books_chapters_tab_state_retrieve",
         parameters=[BOOK_ID],
@@ -78,7 +80,7 @@ class TabStateView(APIView):
         operation_id="books_chapters_tab_state_save",
         parameters=[BOOK_ID],
         request=s.TabStateInput,
-        responses={200: s.TabStateSaveOutput, **ERRORS(401, 403, 404, 422)},
+        responses={200: s.TabStateSaveOutput, **ERRORS(401, 403, 404, 422, 429)},
     )
     def post(self, request, book_id):
         book = request_book(request, book_id)
@@ -132,6 +134,8 @@ class BatchContentView(APIView):
 
 
 class ChapterContentView(APIView):
+    ratelimit_scopes = {"patch": "content_save"}
+
     @extend_schema(
         operation_id="books_chapters_content_retrieve",
         parameters=[
@@ -169,7 +173,7 @@ class ChapterContentView(APIView):
         operation_id="books_chapters_content_update",
         parameters=[BOOK_ID, CHAPTER_ID],
         request=s.ContentSaveInput,
-        responses={200: s.ContentSaveOutput, **ERRORS(401, 403, 404, 409, 422)},
+        responses={200: s.ContentSaveOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
     )
     def patch(self, request, book_id, chapter_id):
         book = request_book(request, book_id, action="modify")
@@ -183,7 +187,7 @@ class ChapterContentView(APIView):
             "version": saved.version,
             "word_count": saved.word_count,
             "estimated_reading_time": saved.estimated_reading_time,
-            "status": saved.status,
+            "status": chapter_status_normalize(saved.status),
             "success": True,
             "message": "Chapter content updated successfully",
             "metadata_updated": data["auto_update_metadata"],

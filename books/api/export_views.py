@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from autoauthor.api.parsers import query_values
 from autoauthor.schema import ERRORS
 from books.api.export_serializers import ExportFormatsOutput, ExportInput, PdfExportInput
 from books.export import FORMATS
@@ -56,7 +57,7 @@ class _BookExportView(APIView):
             fields=services.EXPORT_BOOK_FIELDS,
             action="export",
         )
-        data = self.input_class(data=request.query_params)
+        data = self.input_class(data=query_values(request.query_params))
         data.is_valid(raise_exception=True)
         options = dict(data.validated_data)
         include_empty = options.pop("include_empty_chapters")
@@ -111,9 +112,11 @@ class BookExportMarkdownView(_BookExportView):
 
 
 class BookExportFormatsView(APIView):
+    ratelimit_scopes = {"get": "export_formats"}
+
     @extend_schema(
         operation_id="books_export_formats",
-        responses={200: ExportFormatsOutput, **ERRORS(401, 403, 404)},
+        responses={200: ExportFormatsOutput, **ERRORS(401, 403, 404, 429)},
         description="Every export format with its availability and options, and the book's "
         "stats (flattened chapter count, chapters with content, words, pages at 300 words).",
     )

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from books.models import CHAPTER_STATUS_ALIASES, ChapterStatus, chapter_status_normalize
+
 MAX_CHAPTER_ID_LENGTH = 64
 
 
@@ -29,3 +31,18 @@ class ExpectedVersionMixin(serializers.Serializer):
     expected_version = expected_version_field(
         "The TOC version the change was based on (GET /toc `version`); stale → 409."
     )
+
+
+class ChapterStatusField(serializers.ChoiceField):
+    """A chapter status: `draft`, `in_progress`, `completed` or `published`; the reference's
+    spelling `in-progress` is accepted too (older clients, stored data) and read as
+    `in_progress`. The document lists both spellings, so it says exactly what is accepted."""
+
+    def __init__(self, **kwargs):
+        aliases = [
+            (alias, f"{value} (older spelling)") for alias, value in CHAPTER_STATUS_ALIASES.items()
+        ]
+        super().__init__(choices=[*ChapterStatus.choices, *aliases], **kwargs)
+
+    def to_internal_value(self, data):
+        return chapter_status_normalize(super().to_internal_value(data))

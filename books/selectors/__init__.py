@@ -10,9 +10,11 @@ from books.selectors.books import (
     book_audit_log,
     book_get_for_user,
     book_list,
+    book_outline,
     book_question_responses,
     book_summary,
     book_toc_readiness,
+    books_with_outline,
 )
 from books.selectors.chapters import (
     chapter_content_metadata,
@@ -43,9 +45,11 @@ __all__ = [
     "book_audit_log",
     "book_get_for_user",
     "book_list",
+    "book_outline",
     "book_question_responses",
     "book_summary",
     "book_toc_readiness",
+    "books_with_outline",
     "chapter_analytics",
     "chapter_content_metadata",
     "chapter_document_fields",

@@ -4,7 +4,9 @@ TOC readiness, audit log)."""
 from autoauthor.api.errors import Forbidden, NotFound
 from autoauthor.api.fields import parse_object_id
 from autoauthor.queries import one_or_none
-from books.models import Book
+from books.models import Book, Chapter, ChapterStatus
+from books.selectors.chapters import chapters_flat
+from books.selectors.toc import toc_chapter_ids
 
 BOOK_NOT_FOUND = "Book not found"
 
@@ -29,7 +31,9 @@ def book_get_for_user(
     return book
 
 
-# The fields of BookResponse: the list loads only these (never the TOC, summary or chapters).
+# The fields a book's answer is rendered from: those of BookResponse, and the TOC structure its
+# `chapters`, `progress`, `word_count` and `toc_items` are derived from (`books_with_outline`).
+# The list loads only these (never the summary, the answers or the chapters' content).
 BOOK_RESPONSE_FIELDS = (
     "title",
     "subtitle",
@@ -44,7 +48,67 @@ BOOK_RESPONSE_FIELDS = (
     "toc_items",
     "published",
     "collaborators",
+    "toc",
 )
+
+DONE_STATUSES = (ChapterStatus.COMPLETED, ChapterStatus.PUBLISHED)
+
+
+def _percent(part: int, whole: int) -> int:
+    """round(100 * part / whole) with halves rounded up, as the frontend's Math.round does
+    (Python's round() would give 12 for 1/8 where the frontend computes 13); 0 for no whole."""
+    return 0 if whole <= 0 else (200 * part + whole) // (2 * whole)
+
+
+def book_outline(*, book, docs: dict) -> dict:
+    """The TOC-derived part of a book's answer, from its TOC and its Chapter documents `docs`
+    ({chapter_id: Chapter}): `toc_items` = every chapter in pre-order (the reference's
+    TocItemSchema without `content_id`, merged like GET /toc: status and word count from the
+    chapter's document, defaults without one);
+    `chapters` = their number; `word_count` = the sum of theirs; `progress` = the percentage of
+    them completed or published (integer 0-100, 0 without chapters)."""
+    items = []
+    for chapter in chapters_flat(book=book, docs=docs):
+        metadata = chapter.get("metadata")
+        items.append(
+            {
+                "id": chapter.get("id"),
+                "title": chapter.get("title") or "",
+                "level": chapter["level"],
+                "order": chapter.get("order") or 0,
+                "parent_id": chapter["parent_id"],
+                "description": chapter.get("description") or "",
+                "status": chapter["status"],
+                "word_count": chapter["word_count"] or 0,
+                "last_modified": chapter["last_modified"],
+                "estimated_reading_time": chapter["estimated_reading_time"] or 0,
+                "is_active_tab": bool(chapter["is_active_tab"]),
+                "metadata": metadata if isinstance(metadata, dict) else {},
+            }
+        )
+    done = sum(1 for item in items if item["status"] in DONE_STATUSES)
+    return {
+        "chapters": len(items),
+        "progress": _percent(done, len(items)),
+        "word_count": sum(item["word_count"] for item in items),
+        "toc_items": items,
+    }
+
+
+def books_with_outline(*, books) -> list[Book]:
+    """The books (loaded with BOOK_RESPONSE_FIELDS), each with its `outline` (see
+    `book_outline`) set, as prefetch_related would: one MongoDB query for all of them (their
+    Chapter documents without content), none when no book's TOC lists a chapter. So a page of
+    the list costs the same number of commands whatever its size."""
+    books = list(books)
+    with_chapters = [book.pk for book in books if toc_chapter_ids(book.toc)]
+    docs: dict = {pk: {} for pk in with_chapters}
+    if with_chapters:
+        for doc in Chapter.objects.filter(book_id__in=with_chapters).defer("content"):
+            docs[doc.book_id][doc.chapter_id] = doc
+    for book in books:
+        book.outline = book_outline(book=book, docs=docs.get(book.pk, {}))
+    return books
 
 
 def book_list(*, owner):
@@ -59,12 +123,13 @@ def book_list(*, owner):
 
 
 def book_audit_log(*, book):
-    """Audit rows about `book`, newest first: rows whose target is the book (book create/update/
-    delete, summary, responses, cover, TOC events) and rows of chapter events that name the book
-    as their target. Rows outlive the book (plain string ids)."""
+    """Audit rows of `book`, newest first: the book's own events (create/update/delete, summary,
+    responses, cover, TOC), its chapters' and its questions'. Read by the book id each row was
+    written with, never by target id: a chapter id is the client's choice. Rows outlive the book
+    (plain string ids)."""
     from accounts.models import AuditLog
 
-    return AuditLog.objects.filter(target_id=str(book.pk)).order_by("-timestamp", "-id")
+    return AuditLog.objects.filter(book_id=str(book.pk)).order_by("-timestamp", "-id")
 
 
 def book_summary(*, book) -> dict:

@@ -1,7 +1,7 @@
 """Chapter reads: the TOC structure merged with each chapter's `Chapter` document (tree, flat
 list, one chapter, the TOC body, content batches, the metadata overview)."""
 
-from books.models import Chapter
+from books.models import Chapter, ChapterStatus, chapter_status_normalize
 from books.selectors.access_logs import _iso, chapter_last_active
 from books.selectors.toc import (
     CHAPTER_DOCUMENT_KEYS,
@@ -42,7 +42,8 @@ def chapter_document_fields(doc, *, include_content: bool = True) -> dict:
             fields["content"] = ""
         return fields
     fields = {
-        "status": doc.status,
+        # A value stored before migration 0005 is shown in today's spelling.
+        "status": chapter_status_normalize(doc.status),
         "word_count": doc.word_count,
         "estimated_reading_time": doc.estimated_reading_time,
         "last_modified": _iso(doc.last_modified),
@@ -200,10 +201,11 @@ def chapters_content_batch(*, book, chapter_ids, include_metadata: bool = True) 
 def chapters_metadata(*, book, user) -> dict:
     """The body of GET chapters/metadata (without book_id): every chapter flattened in pre-order
     with its status, word count, reading time, level and parent; per-status counts (all four
-    statuses always present); the chapter the user last viewed or edited. Two MongoDB queries
+    statuses always present, `in_progress` spelled so); the chapter the user last viewed or
+    edited. Two MongoDB queries
     (Chapter documents without content, the latest access log) whatever the number of chapters."""
     flat = chapters_flat(book=book, include_content=False)
-    stats = {"draft": 0, "in-progress": 0, "completed": 0, "published": 0}
+    stats = {status.value: 0 for status in ChapterStatus}
     chapters = []
     for chapter in flat:
         words = chapter["word_count"] or 0

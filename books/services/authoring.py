@@ -143,6 +143,7 @@ def summary_analyze(*, book: Book, actor) -> dict:
         action="summary_analyze",
         resource_type="book",
         target_id=str(book.pk),
+        book_id=str(book.pk),
         changes={
             "is_ready_for_toc": [previous.get("is_ready_for_toc"), analysis["is_ready_for_toc"]],
             "provider": analysis["provider"],
@@ -192,6 +193,7 @@ def clarifying_questions_generate(*, book: Book, num_questions, actor) -> dict:
         action="clarifying_questions_generate",
         resource_type="book",
         target_id=str(book.pk),
+        book_id=str(book.pk),
         changes={"clarifying_questions": [len(previous), len(questions)]},
         actor_id=actor_id_of(actor),
     )
@@ -226,8 +228,9 @@ def _refuse_if_content(book: Book) -> None:
     with_content = chapters_with_content(book=book)
     if with_content:
         raise Conflict(
-            "The table of contents has chapters with content; generating a new one would delete "
-            'it. Send "overwrite": true to replace it anyway.',
+            "Some chapters of this book already have content, and generating a new table of "
+            "contents would delete it. Edit the table of contents instead, or remove that "
+            "content first.",
             code="toc_has_content",
             chapters_with_content=with_content,
         )

@@ -9,7 +9,14 @@ from django.utils import timezone
 from accounts.services.audit import _render
 from autoauthor.api.errors import Invalid, NotFound, ValidationFailed
 from autoauthor.transactions import atomic_if_supported
-from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
+from books.models import (
+    AccessType,
+    Book,
+    Chapter,
+    ChapterAccessLog,
+    ChapterStatus,
+    chapter_status_normalize,
+)
 from books.read_cache import invalidates
 from books.selectors import (
     chapter_documents,
@@ -58,6 +65,7 @@ __all__ = [
     "saved_reading_time",
     "status_after_save",
     "status_transition_allowed",
+    "status_transition_refused",
     "tab_state_save",
     "word_count",
 ]
@@ -74,6 +82,28 @@ STATUS_TRANSITIONS = {
 def status_transition_allowed(old: str, new: str) -> bool:
     """§3.4 transition rules used by bulk-status."""
     return old == new or new in STATUS_TRANSITIONS.get(old, set())
+
+
+def _status_label(status: str) -> str:
+    try:
+        return ChapterStatus(status).label
+    except ValueError:
+        return status
+
+
+def status_transition_refused(*, title: str | None, old: str, new: str) -> Invalid:
+    """The 400 of a forbidden status change, worded for the author who asked for it."""
+    name = f'Chapter "{title}"' if title else "This chapter"
+    allowed = " or ".join(
+        _status_label(status)
+        for status in ChapterStatus
+        if status in STATUS_TRANSITIONS.get(old, set())
+    )
+    return Invalid(
+        f"{name} cannot go from {_status_label(old)} to {_status_label(new)} directly. "
+        f"From {_status_label(old)} it can become {allowed}.",
+        code="invalid_status_transition",
+    )
 
 
 def _empty_toc() -> dict:
@@ -282,7 +312,9 @@ def chapter_status_bulk_update(
     (version + 1, `expected_version` checked; the TOC's status becomes "edited"); the statuses
     are then written to the Chapter documents (with `last_modified` when `update_timestamp`),
     with one `status_update` access log per chapter and one `chapter_status_update` audit row per
-    chapter whose status changed. Returns the updated ids in TOC order."""
+    chapter whose status changed. `status` may be given in the reference's spelling
+    (`in-progress`). Returns the updated ids in TOC order."""
+    status = chapter_status_normalize(status)
     requested = set(chapter_ids)
     state: dict[str, Any] = {}
 
@@ -291,13 +323,14 @@ def chapter_status_bulk_update(
         if not matched:
             raise NotFound("No matching chapters found", code="chapter_not_found")
         docs = chapter_documents(book=book, chapter_ids=matched, include_content=False)
-        old = {cid: docs[cid].status if cid in docs else ChapterStatus.DRAFT for cid in matched}
+        old = {
+            cid: chapter_status_normalize(docs[cid].status) if cid in docs else ChapterStatus.DRAFT
+            for cid in matched
+        }
         for cid in matched:
             if not status_transition_allowed(old[cid], status):
-                raise Invalid(
-                    f"Invalid status transition for chapter {cid}: {old[cid]} -> {status}",
-                    code="invalid_status_transition",
-                )
+                node, _, _ = toc_node_find(current_toc, cid)
+                raise status_transition_refused(title=node.get("title"), old=old[cid], new=status)
         current_toc["status"] = "edited"
         current_toc["updated_at"] = now_iso()
         state.update(matched=matched, old=old, existing=set(docs))

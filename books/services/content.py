@@ -11,7 +11,14 @@ from django.utils import timezone
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, NotFound
 from autoauthor.queries import one_or_none
-from books.models import AccessType, Book, Chapter, ChapterAccessLog, ChapterStatus
+from books.models import (
+    AccessType,
+    Book,
+    Chapter,
+    ChapterAccessLog,
+    ChapterStatus,
+    chapter_status_normalize,
+)
 from books.read_cache import invalidates
 from books.selectors import CHAPTER_NOT_FOUND, toc_node_find
 from books.services.toc import actor_id_of, chapter_document_ensure
@@ -38,8 +45,10 @@ def saved_reading_time(words: int) -> int:
 
 
 def status_after_save(status: str, words: int) -> str:
-    """Automatic status step of a content save (§3.4): draft → in-progress above 100 words,
-    in-progress → completed above 500 words; one step per save, never down."""
+    """Automatic status step of a content save (§3.4): draft → in_progress above 100 words,
+    in_progress → completed above 500 words; one step per save, never down. A status stored in
+    the reference's spelling (`in-progress`) is read as `in_progress`."""
+    status = chapter_status_normalize(status)
     if status == ChapterStatus.DRAFT and words > 100:
         return ChapterStatus.IN_PROGRESS
     if status == ChapterStatus.IN_PROGRESS and words > 500:
@@ -82,6 +91,7 @@ def chapter_audit_record(*, action: str, book: Book, chapter_id: str, changes: d
         action=action,
         resource_type="chapter",
         target_id=str(book.pk),
+        book_id=str(book.pk),
         changes={"chapter_id": chapter_id, **changes},
         actor_id=actor_id_of(actor),
     )

@@ -8,16 +8,22 @@ resource_type "book"); changes {"cover_image_url": [old, new], "cover_thumbnail_
 import io
 import logging
 import uuid
-import warnings
 from urllib.parse import unquote, urlparse
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from accounts.services.audit import LONG_TEXT, audit_record
 from autoauthor.api.errors import Conflict, Invalid, NotFound
+from autoauthor.images import (
+    IMAGE_CONTENT_TYPES,
+    IMAGE_EXTENSIONS,
+    IMAGE_MAX_BYTES,
+    IMAGE_MAX_PIXELS,
+    image_upload_decode,
+)
 from autoauthor.queries import one_or_none
 from books.models import Book
 from books.read_cache import invalidates
@@ -25,67 +31,15 @@ from books.selectors import BOOK_NOT_FOUND
 
 logger = logging.getLogger("books.services")
 
-COVER_ALLOWED_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-COVER_ALLOWED_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
-COVER_MAX_BYTES = 5 * 1024 * 1024
+COVER_ALLOWED_EXTENSIONS = IMAGE_EXTENSIONS
+COVER_ALLOWED_CONTENT_TYPES = IMAGE_CONTENT_TYPES
+COVER_MAX_BYTES = IMAGE_MAX_BYTES
+COVER_MAX_PIXELS = IMAGE_MAX_PIXELS
 COVER_MAX_SIZE = (1200, 1800)
 COVER_THUMBNAIL_SIZE = (300, 450)
 COVER_JPEG_QUALITY = 85
 COVER_DIR = "cover_images"
 COVER_CAS_ATTEMPTS = 5
-
-
-def _cover_validate(upload) -> None:
-    name = (upload.name or "").lower()
-    if not name.endswith(COVER_ALLOWED_EXTENSIONS):
-        raise Invalid(
-            f"Invalid file type. Allowed types: {', '.join(COVER_ALLOWED_EXTENSIONS)}",
-            code="invalid_file_type",
-        )
-    content_type = (upload.content_type or "").split(";")[0].strip().lower()
-    if content_type not in COVER_ALLOWED_CONTENT_TYPES:
-        raise Invalid(
-            f"Invalid content type. Allowed types: {', '.join(COVER_ALLOWED_CONTENT_TYPES)}",
-            code="invalid_content_type",
-        )
-    if upload.size > COVER_MAX_BYTES:
-        raise Invalid("File too large. Maximum size: 5MB", code="file_too_large")
-
-
-def _open_image(upload) -> Image.Image:
-    """Open, verify and fully decode the upload; anything Pillow refuses (including
-    decompression bombs) is 400 "Invalid image file"."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload) as probe:
-                probe.verify()
-            upload.seek(0)
-            image = Image.open(upload)
-            image.load()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise Invalid("Invalid image file", code="invalid_image") from exc
-    return image
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB on white: alpha (RGBA, LA) and palette (P, possibly with transparency) images are
-    composited onto a white background; other modes are converted."""
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB") if image.mode != "RGB" else image
 
 
 def _jpeg_bytes(image: Image.Image) -> bytes:
@@ -95,23 +49,23 @@ def _jpeg_bytes(image: Image.Image) -> bytes:
 
 
 def cover_image_process(upload) -> tuple[bytes, bytes]:
-    """Validate an uploaded cover (extension, content type, at most 5 MiB, a real image) and
-    return (cover, thumbnail) as JPEG bytes: flattened onto white, shrunk (aspect kept, Lanczos)
-    to fit 1200x1800, thumbnail fitting 300x450, quality 85, optimised. Covers are always stored
-    as JPEG: after flattening there is no transparency left for PNG/WebP/GIF to keep."""
-    _cover_validate(upload)
-    image = _open_image(upload)
+    """Validate an uploaded cover and return (cover, thumbnail) as JPEG bytes: flattened onto
+    white, shrunk (aspect kept, Lanczos) to fit 1200x1800, thumbnail fitting 300x450, quality
+    85, optimised. Covers are always stored as JPEG: after flattening there is no transparency
+    left for PNG/WebP/GIF to keep.
+
+    The checks and the decoding are `autoauthor.images.image_upload_decode`: JPEG/PNG/WebP/GIF
+    of at most 5 MiB (400), and at most 25 megapixels read from the header before anything is
+    decoded (413 `image_too_large`; a decompression bomb never reaches the decoder)."""
+    cover = image_upload_decode(
+        upload=upload, fit=COVER_MAX_SIZE, max_bytes=COVER_MAX_BYTES, max_pixels=COVER_MAX_PIXELS
+    )
     try:
-        cover = _flatten(image)
-        if cover.width > COVER_MAX_SIZE[0] or cover.height > COVER_MAX_SIZE[1]:
-            cover.thumbnail(COVER_MAX_SIZE, Image.Resampling.LANCZOS)
         thumbnail = cover.copy()
         thumbnail.thumbnail(COVER_THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
         return _jpeg_bytes(cover), _jpeg_bytes(thumbnail)
     except (OSError, ValueError) as exc:
         raise Invalid("Invalid image file", code="invalid_image") from exc
-    finally:
-        image.close()
 
 
 def _cover_storage_name(*, book_pk, url: str | None) -> str | None:
@@ -181,6 +135,7 @@ def book_cover_upload(*, book: Book, upload) -> Book:
                 action="cover_image_upload",
                 resource_type="book",
                 target_id=str(book.pk),
+                book_id=str(book.pk),
                 changes={
                     "cover_image_url": [_audit_value(old_cover), _audit_value(cover_url)],
                     "cover_thumbnail_url": [

@@ -167,6 +167,7 @@ def chapter_draft_generate(
         action="generate_chapter_draft",
         resource_type="chapter",
         target_id=str(book.pk),
+        book_id=str(book.pk),
         changes={
             "chapter_id": chapter_id,
             "question_count": len(responses),

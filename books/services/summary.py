@@ -113,6 +113,7 @@ def book_summary_update(*, book: Book, summary: str) -> Book:
                 action="summary_update",
                 resource_type="book",
                 target_id=str(book.pk),
+                book_id=str(book.pk),
                 changes={"summary": [len(old), len(summary)]},
             )
             current.summary, current.summary_history = summary, history
@@ -210,6 +211,7 @@ def book_question_responses_update(*, book: Book, responses: list[dict]) -> dict
                 action="question_responses_update",
                 resource_type="book",
                 target_id=str(book.pk),
+                book_id=str(book.pk),
                 changes={"question_responses": [len(previous), len(responses)]},
             )
             return stored

@@ -29,13 +29,16 @@ from books.selectors import (
     CHAPTER_DOCUMENT_KEYS,
     toc_chapter_ids,
     toc_chapter_nodes,
+    toc_iter_nodes,
 )
 
 VERSION_CONFLICT = "The TOC has been modified by another user. Please refresh and try again."
 TOC_WRITE_ATTEMPTS = 25  # writers without expected_version recompute on the fresh TOC this often
 
 MAX_CHAPTERS = 200  # chapters and subchapters together
-MAX_TITLE_LENGTH = 300
+# The reference has no bound and the frontend's editor none either: generous, yet the TOC (one
+# JSON string) stays bounded (200 x 500 characters of titles).
+MAX_TITLE_LENGTH = 500
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_NOTES_LENGTH = 5000
 # Orders and page counts are stored inside the TOC's JSON text, where any integer would fit:
@@ -179,13 +182,26 @@ def _check_int(value, field: str, label: str) -> int:
     return value
 
 
-def _normalize_node(raw, field: str, label: str, level: int, position: int, seen: set, old, now):
+def _check_id(chapter_id, field: str, label: str) -> None:
+    if not isinstance(chapter_id, str) or not CHAPTER_ID_RE.match(chapter_id):
+        raise ValidationFailed(
+            f"{field}.id",
+            f"{label} id must be 1-64 letters, digits or '_.:-'",
+            code="invalid",
+        )
+    if chapter_id in RESERVED_CHAPTER_IDS:
+        raise ValidationFailed(f"{field}.id", f"{label} id '{chapter_id}' is reserved")
+
+
+def _normalize_node(raw, field: str, label: str, level: int, position: int, ids, old, now):
     if not isinstance(raw, dict):
         raise ValidationFailed(field, f"{label} must be an object", code="invalid")
+    # Only top-level chapters need a title (the reference's rule; the editor lets an author
+    # clear a subchapter's title and save).
     title = _check_text(
         raw.get("title"),
         f"{field}.title",
-        required=True,
+        required=level == 1,
         max_length=MAX_TITLE_LENGTH,
         label=f"{label} title",
     )
@@ -196,22 +212,7 @@ def _normalize_node(raw, field: str, label: str, level: int, position: int, seen
         max_length=MAX_DESCRIPTION_LENGTH,
         label=f"{label} description",
     )
-    chapter_id = raw.get("id")
-    if chapter_id in (None, ""):
-        chapter_id = new_chapter_id()
-    elif not isinstance(chapter_id, str) or not CHAPTER_ID_RE.match(chapter_id):
-        raise ValidationFailed(
-            f"{field}.id",
-            f"{label} id must be 1-64 letters, digits or '_.:-'",
-            code="invalid",
-        )
-    elif chapter_id in RESERVED_CHAPTER_IDS:
-        raise ValidationFailed(f"{field}.id", f"{label} id '{chapter_id}' is reserved")
-    if chapter_id in seen:
-        raise ValidationFailed(
-            f"{field}.id", f"Duplicate chapter id '{chapter_id}'", code="duplicate"
-        )
-    seen.add(chapter_id)
+    chapter_id = ids.get(field) or new_chapter_id()
     order = raw.get("order")
     order = position if order is None else _check_int(order, f"{field}.order", f"{label} order")
     metadata = raw.get("metadata")
@@ -250,10 +251,10 @@ def _normalize_node(raw, field: str, label: str, level: int, position: int, seen
             _normalize_node(
                 sub,
                 f"{field}.subchapters[{j}]",
-                f"Subchapter {j} of chapter {position - 1}",
+                f"Subchapter {j + 1} of chapter {position}",
                 2,
                 j + 1,
-                seen,
+                ids,
                 old,
                 now,
             )
@@ -268,17 +269,114 @@ def _normalize_node(raw, field: str, label: str, level: int, position: int, seen
     return node
 
 
-def toc_normalize(*, toc, old_toc: dict | None) -> dict:
+def _has_content(raw: dict) -> bool:
+    """Whether a submitted chapter says it has written content (a TOC echoed back from a read
+    carries `content` and `word_count`; the edit-toc page sends neither)."""
+    content, words = raw.get("content"), raw.get("word_count")
+    return bool(isinstance(content, str) and content.strip()) or (
+        isinstance(words, int) and not isinstance(words, bool) and words > 0
+    )
+
+
+def _fresh_readable_id(parent_id: str | None, taken: set) -> str:
+    """An id in the edit-toc page's own scheme (`ch<n>` for a chapter, `<parent>-<n>` for a
+    subchapter) with the smallest n that no submitted or stored chapter uses; a uuid when the
+    scheme would not make a valid id."""
+    prefix = "ch" if parent_id is None else f"{parent_id}-"
+    for n in range(1, len(taken) + 2):
+        candidate = f"{prefix}{n}"
+        if candidate not in taken:
+            if CHAPTER_ID_RE.match(candidate):
+                return candidate
+            break
+    return new_chapter_id()
+
+
+def _submitted_ids(chapters: list, old_toc: dict | None, assigned: set | None) -> dict:
+    """{field path: id} for every submitted chapter that keeps or gets a given id, its id
+    checked. An id submitted more than once does not make the TOC invalid when the duplicate is
+    a new chapter (the edit-toc page numbers new chapters `ch<count + 1>` and new subchapters
+    `<parent>-<count + 1>`, which collide after a delete): the first occurrence in TOC order
+    keeps the id (and so the chapter's content), each later one gets a fresh id
+    (`_fresh_readable_id`, recorded in `assigned`). That is refused (422 `duplicate`) whenever
+    it could attach content to the wrong chapter:
+    - a later occurrence says it has content (so it is not a new chapter);
+    - the id is a stored chapter's and its first occurrence is not where that chapter is (same
+      level, same parent), or a later occurrence carries the stored chapter's title while the
+      first one does not (the stored chapter is probably the later one).
+    """
+    occurrences = []  # (field, label, raw, level, parent field or None)
+    for i, raw in enumerate(chapters):
+        if not isinstance(raw, dict):
+            continue
+        field = f"toc.chapters[{i}]"
+        occurrences.append((field, f"Chapter {i + 1}", raw, 1, None))
+        subs = raw.get("subchapters")
+        for j, sub in enumerate(subs if isinstance(subs, list) else []):
+            if isinstance(sub, dict):
+                label = f"Subchapter {j + 1} of chapter {i + 1}"
+                occurrences.append((f"{field}.subchapters[{j}]", label, sub, 2, field))
+    stored = {}
+    for node, level, parent_id in toc_iter_nodes(old_toc):
+        stored.setdefault(node.get("id"), (node, level, parent_id))
+    taken = set(stored)
+    for _, _, raw, _, _ in occurrences:
+        if isinstance(raw.get("id"), str):
+            taken.add(raw["id"])
+    ids: dict[str, str] = {}
+    first: dict[str, tuple] = {}  # id -> (field, raw, level, final parent id)
+    for field, label, raw, level, parent_field in occurrences:
+        chapter_id = raw.get("id")
+        if chapter_id in (None, ""):
+            continue
+        _check_id(chapter_id, field, label)
+        parent_id = ids.get(parent_field) if parent_field else None
+        if chapter_id not in first:
+            first[chapter_id] = (field, raw, level, parent_id)
+            ids[field] = chapter_id
+            continue
+        keeper_field, keeper, keeper_level, keeper_parent = first[chapter_id]
+        ambiguous = _has_content(raw)
+        if chapter_id in stored:
+            node, stored_level, stored_parent = stored[chapter_id]
+            moved = keeper_level != stored_level or (
+                keeper_level == 2 and keeper_parent != stored_parent
+            )
+            title = node.get("title")
+            looks_stored = raw.get("title") == title and keeper.get("title") != title
+            ambiguous = ambiguous or moved or looks_stored
+        if ambiguous:
+            raise ValidationFailed(
+                f"{field}.id",
+                f"Two chapters use the id '{chapter_id}' and the saved chapter cannot be told "
+                "apart from the new one. Reload the page, then make your changes again.",
+                code="duplicate",
+            )
+        if level == 2 and parent_id is None:  # its parent gets a uuid: no readable scheme
+            fresh = new_chapter_id()
+        else:
+            fresh = _fresh_readable_id(parent_id, taken)
+        taken.add(fresh)
+        ids[field] = fresh
+        if assigned is not None:
+            assigned.add(fresh)
+    return ids
+
+
+def toc_normalize(*, toc, old_toc: dict | None, assigned: set | None = None) -> dict:
     """Validate a submitted TOC at every level and return the structure to store.
 
     Rules: `toc` is an object with a `chapters` list; at most MAX_CHAPTERS chapters and subchapters
-    together; each is an object with a non-blank `title` (at most 300 characters), an optional
+    together; each is an object with a `title` (a string of at most MAX_TITLE_LENGTH characters,
+    not blank for a top-level chapter; a subchapter's may be blank or missing), an optional
     string `description` (at most 5000; texts never contain NUL), an optional non-negative integer
     `order` (default: its position), an optional object `metadata`; ids are kept when given (1-64 of
-    `A-Za-z0-9_.:-`, not a reserved route word, unique across the TOC) and assigned (uuid4 hex) when
-    missing; chapters nest two levels (a subchapter with subchapters is rejected). `level` follows
-    the nesting; Chapter-document keys (status, content, word_count, ...) are not part of the
-    structure and are dropped; other client keys are kept. `total_chapters` is the number of
+    `A-Za-z0-9_.:-`, not a reserved route word) and assigned (uuid4 hex) when missing; an id given
+    twice stays with its first occurrence and the later new chapters get fresh ids, unless content
+    could end up under the wrong chapter (`_submitted_ids`; the ids given that way are added to
+    `assigned`); chapters nest two levels (a subchapter with subchapters is rejected). `level`
+    follows the nesting; Chapter-document keys (status, content, word_count, ...) are not part of
+    the structure and are dropped; other client keys are kept. `total_chapters` is the number of
     top-level chapters; `estimated_pages` must be a non-negative integer, `structure_notes` a
     string. Violations raise ValidationFailed (422) naming the field.
     """
@@ -309,9 +407,9 @@ def toc_normalize(*, toc, old_toc: dict | None) -> dict:
             if isinstance(sub, dict):
                 old[sub.get("id")] = sub
     now = now_iso()
-    seen: set[str] = set()
+    ids = _submitted_ids(chapters, old_toc, assigned)
     nodes = [
-        _normalize_node(raw, f"toc.chapters[{i}]", f"Chapter {i}", 1, i + 1, seen, old, now)
+        _normalize_node(raw, f"toc.chapters[{i}]", f"Chapter {i + 1}", 1, i + 1, ids, old, now)
         for i, raw in enumerate(chapters)
     ]
     out = {key: value for key, value in toc.items() if key not in TOC_SERVER_KEYS}
@@ -358,16 +456,17 @@ def toc_replace(
     state: dict[str, Any] = {}
 
     def build(current_toc, current_version):
-        new_toc = toc_normalize(toc=toc, old_toc=current_toc)
+        assigned: set[str] = set()
+        new_toc = toc_normalize(toc=toc, old_toc=current_toc, assigned=assigned)
         new_toc["status"] = status
         new_toc["generated_at"] = generated_at or (current_toc or {}).get("generated_at")
         old_ids = set(toc_chapter_ids(current_toc))
         new_ids = toc_chapter_ids(new_toc)
-        # An id the client reuses for a chapter the current TOC does not list may still have a
-        # document, left by an interrupted earlier drop: it is removed before the swap so the
-        # re-added chapter never resurfaces old content. (Ids the server assigns are fresh
-        # uuids, and chapters that stay keep their documents: nothing to read for them.)
-        reused = (set(new_ids) - old_ids) & set(toc_chapter_ids(toc))
+        # An id the client reuses for a chapter the current TOC does not list (or a readable id
+        # given to a duplicate) may still have a document, left by an interrupted earlier drop:
+        # it is removed before the swap so the new chapter never resurfaces old content. (uuids
+        # the server assigns are fresh, and chapters that stay keep their documents.)
+        reused = (set(new_ids) - old_ids) & (set(toc_chapter_ids(toc)) | assigned)
         if reused:
             chapter_documents_delete(book=book, chapter_ids=reused)
         state.update(
@@ -386,6 +485,7 @@ def toc_replace(
             action="toc_update",
             resource_type="book",
             target_id=str(book.pk),
+            book_id=str(book.pk),
             changes={
                 "version": [state["old_version"], book.toc_version],
                 "chapters_count": [state["old_count"], len(new_toc["chapters"])],

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from autoauthor.api.fields import ObjectIdField
+from books.api.serializer_fields import StrictCharField
 from questions.models import QuestionDifficulty, QuestionType, ResponseStatus
 from questions.selectors import LIST_STATUSES, NOT_ANSWERED, PROGRESS_STATUSES
 from questions.services import BATCH_MAX, FEEDBACK_MAX, RESPONSE_TEXT_MAX
@@ -70,18 +71,23 @@ class RatingInput(serializers.Serializer):
 
 
 class BatchResponseItemInput(serializers.Serializer):
-    """One item of the batch (documentation only: items are checked one by one by the service,
-    so a bad item fails alone instead of failing the request)."""
+    """One item of the batch: its shape and types. Whether it can be saved (an id and a text
+    present, a known status, a question of this chapter) is decided per item by the service, so
+    a bad item fails alone instead of failing the request."""
 
-    question_id = serializers.CharField()
-    response_text = serializers.CharField()
-    status = serializers.ChoiceField(choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
+    question_id = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    response_text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    status = StrictCharField(
+        required=False,
+        allow_null=True,
+        help_text=f"One of {', '.join(ResponseStatus.values)} (default draft); another value "
+        "fails the item.",
+    )
 
 
 class BatchResponsesInput(serializers.ListSerializer):
-    """The body: a top-level JSON array of 1–100 items."""
+    """The body: a top-level JSON array of 1–100 objects."""
 
-    child = serializers.JSONField()
     default_error_messages = {
         "not_a_list": "Expected a list of responses but got {input_type}.",
         "empty": "No responses provided",
@@ -89,7 +95,7 @@ class BatchResponsesInput(serializers.ListSerializer):
     }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("child", serializers.JSONField())
+        kwargs.setdefault("child", BatchResponseItemInput())
         kwargs.setdefault("allow_empty", False)
         kwargs.setdefault("max_length", BATCH_MAX)
         super().__init__(*args, **kwargs)

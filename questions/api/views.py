@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from autoauthor.api.parsers import query_values
 from autoauthor.schema import ERRORS
 from questions import selectors, services
 from questions.api.serializers import (
@@ -90,7 +91,7 @@ class RegenerateQuestionsView(APIView):
         "generation leaves the existing questions untouched.",
     )
     def post(self, request, book_id, chapter_id):
-        query = RegenerateQuery(data=request.query_params)
+        query = RegenerateQuery(data=query_values(request.query_params))
         query.is_valid(raise_exception=True)
         data = GenerateQuestionsInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -126,7 +127,7 @@ class QuestionListView(APIView):
         responses={200: QuestionListOutput, **ERRORS(401, 403, 404, 422)},
     )
     def get(self, request, book_id, chapter_id):
-        query = QuestionListQuery(data=request.query_params)
+        query = QuestionListQuery(data=query_values(request.query_params))
         query.is_valid(raise_exception=True)
         book, _ = selectors.chapter_get_for_user(
             book_id=book_id, chapter_id=chapter_id, user=request.user
@@ -138,11 +139,13 @@ class QuestionListView(APIView):
 
 
 class QuestionResponseView(APIView):
+    ratelimit_scopes = {"put": "question_response_save"}
+
     @extend_schema(
         operation_id="chapter_question_response_save",
         tags=TAGS,
         request=ResponseSaveInput,
-        responses={200: ResponseSaveOutput, **ERRORS(401, 403, 404, 409, 422)},
+        responses={200: ResponseSaveOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
     )
     def put(self, request, book_id, chapter_id, question_id):
         data = ResponseSaveInput(data=request.data)
@@ -185,11 +188,13 @@ class QuestionResponseView(APIView):
 
 
 class QuestionRatingView(APIView):
+    ratelimit_scopes = {"post": "question_response_save"}
+
     @extend_schema(
         operation_id="chapter_question_rate",
         tags=TAGS,
         request=RatingInput,
-        responses={200: RatingSaveOutput, **ERRORS(401, 403, 404, 422)},
+        responses={200: RatingSaveOutput, **ERRORS(401, 403, 404, 422, 429)},
     )
     def post(self, request, book_id, chapter_id, question_id):
         data = RatingInput(data=request.data)
@@ -223,11 +228,13 @@ class QuestionProgressView(APIView):
 
 
 class ResponsesBatchView(APIView):
+    ratelimit_scopes = {"post": "question_response_save"}
+
     @extend_schema(
         operation_id="chapter_question_responses_batch",
         tags=TAGS,
         request=BatchResponseItemInput(many=True),
-        responses={200: BatchResponsesOutput, **ERRORS(401, 403, 404, 422)},
+        responses={200: BatchResponsesOutput, **ERRORS(401, 403, 404, 422, 429)},
         description="Save 1–100 responses. Each item succeeds or fails on its own (200 with "
         "per-item results); an item naming a question outside this chapter saves nothing.",
     )

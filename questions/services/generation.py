@@ -252,6 +252,7 @@ def _generation_audit(
         action=action,
         resource_type="chapter",
         target_id=chapter_id,
+        book_id=str(book.pk),
         changes={
             "book_id": str(book.pk),
             **details,

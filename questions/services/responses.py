@@ -99,6 +99,7 @@ def response_save(
                 action="question_response_update",
                 resource_type=QuestionResponse.audit_resource_type,
                 target_id=str(current.pk),
+                book_id=str(question.book_id),
                 changes=changes,
             )
             for name, value in values.items():
@@ -144,6 +145,7 @@ def rating_save(
                 action="question_rating_update",
                 resource_type=QuestionRating.audit_resource_type,
                 target_id=str(current.pk),
+                book_id=str(question.book_id),
                 changes=changes,
             )
             current.rating, current.feedback, current.updated_at = rating, feedback, now
@@ -240,6 +242,7 @@ def responses_batch_save(*, book, chapter_id: str, user, items: list) -> dict:
         action="save_question_responses_batch",
         resource_type="question_responses",
         target_id=chapter_id,
+        book_id=str(book.pk),
         changes={
             "book_id": str(book.pk),
             "chapter_id": chapter_id,

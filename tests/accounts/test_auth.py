@@ -30,6 +30,14 @@ def test_register_returns_user_and_tokens(anon):
         "theme": "dark",
         "email_notifications": True,
         "marketing_emails": False,
+        "default_writing_style": "conversational",
+        "auto_save_interval": 3,
+        "default_export_format": "pdf",
+        "default_page_size": "letter",
+        "include_empty_chapters": False,
+        "writing_reminders": False,
+        "progress_updates": True,
+        "backup_notifications": True,
     }
     assert len(body["user"]["id"]) == 24
     me = anon.get(reverse("users-me"), HTTP_AUTHORIZATION=f"Bearer {body['access']}")
@@ -99,6 +107,10 @@ def test_refresh_rotates_and_reuse_is_rejected(anon, user):
     # Reuse revokes the whole family, so the token issued by the rotation is dead too.
     after = anon.post(reverse("auth-refresh"), {"refresh": pair["refresh"]}, format="json")
     assert after.status_code == 401
+    # ... and the access tokens issued so far: the thief may hold one.
+    for access in (first["access"], pair["access"]):
+        me = anon.get(reverse("users-me"), HTTP_AUTHORIZATION=f"Bearer {access}")
+        assert me.status_code == 401 and me.json()["code"] == "token_revoked"
 
 
 def test_garbage_refresh_token_is_401(anon):
@@ -174,10 +186,10 @@ def test_session_cookie_authentication_is_accepted(db):
     assert response.json()["email"] == user.email
 
 
-def test_login_is_rate_limited_per_email_and_per_ip(anon, user, settings):
+def test_login_is_rate_limited_per_account_and_ip_and_per_ip(anon, user, settings):
     settings.RATE_LIMITS = {
         **settings.RATE_LIMITS,
-        "auth_login_email": "3/60",
+        "auth_login_account_ip": "3/60",
         "auth_login_ip": "5/60",
     }
     statuses = [login(anon, user.email, "bad-password").status_code for _ in range(4)]

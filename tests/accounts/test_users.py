@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditLog, RefreshToken, User
+from accounts.models import AuditLog, RefreshToken, User, default_preferences
 from accounts.services.tokens import token_pair_create
 from tests.conftest import bearer_client
 from tests.factories import UserFactory
@@ -41,11 +41,7 @@ def test_patch_me_updates_profile_and_merges_preferences(api, user):
     body = response.json()
     assert body["first_name"] == "Grace"
     assert body["display_name"] == "G. Hopper"
-    assert body["preferences"] == {
-        "theme": "light",
-        "email_notifications": True,
-        "marketing_emails": False,
-    }
+    assert body["preferences"] == {**default_preferences(), "theme": "light"}
     user.refresh_from_db()
     assert user.preferences["theme"] == "light"
     row = AuditLog.objects.get(action="user_update", target_id=str(user.pk))
@@ -72,6 +68,61 @@ def test_patch_me_validation(api, body, field):
     response = api.patch(reverse("users-me"), body, format="json")
     assert response.status_code == 422
     assert field in {error["field"] for error in response.json()["errors"]}
+
+
+HEAD_PREFERENCES = {
+    "theme": "system",
+    "email_notifications": False,
+    "marketing_emails": True,
+    "default_writing_style": "academic",
+    "auto_save_interval": 30,
+    "default_export_format": "epub",
+    "default_page_size": "A4",
+    "include_empty_chapters": True,
+    "writing_reminders": True,
+    "progress_updates": False,
+    "backup_notifications": False,
+}
+
+
+def test_patch_me_accepts_the_settings_pages_preferences(api, user):
+    """The HEAD settings page sends its whole preferences object; GET returns it."""
+    response = api.patch(reverse("users-me"), {"preferences": HEAD_PREFERENCES}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["preferences"] == HEAD_PREFERENCES
+    assert api.get(reverse("users-me")).json()["preferences"] == HEAD_PREFERENCES
+    partial = api.patch(
+        reverse("users-me"), {"preferences": {"auto_save_interval": 3}}, format="json"
+    )
+    assert partial.json()["preferences"] == {**HEAD_PREFERENCES, "auto_save_interval": 3}
+
+
+@pytest.mark.parametrize(
+    "preferences",
+    [
+        {"auto_save_interval": 2},
+        {"auto_save_interval": 31},
+        {"auto_save_interval": "10"},
+        {"auto_save_interval": 10.5},
+        {"auto_save_interval": True},
+        {"auto_save_interval": None},
+        {"default_writing_style": "poetic"},
+        {"default_export_format": "html"},
+        {"default_page_size": "a4"},
+        {"include_empty_chapters": "yes"},
+        {"writing_reminders": 1},
+        {"progress_updates": None},
+        {"backup_notifications": "true"},
+        {"theme": "t" * 33},
+    ],
+)
+def test_patch_me_preferences_types_and_bounds(api, user, preferences):
+    response = api.patch(reverse("users-me"), {"preferences": preferences}, format="json")
+    assert response.status_code == 422, response.json()
+    (name,) = preferences
+    assert {error["field"] for error in response.json()["errors"]} == {f"preferences.{name}"}
+    user.refresh_from_db()
+    assert user.preferences.get(name) == default_preferences()[name]  # nothing was stored
 
 
 def test_patch_me_email_uniqueness(api, other_user):

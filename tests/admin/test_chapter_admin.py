@@ -52,7 +52,7 @@ def test_editor_edits_content_version_bumps_and_audit_names_the_editor(
     chapter = Chapter.objects.get(book=book, chapter_id="ch1")
     assert chapter.content == new_content
     assert chapter.version == 2
-    assert chapter.word_count == 150 and chapter.status == "in-progress"  # the service's rules
+    assert chapter.word_count == 150 and chapter.status == "in_progress"  # the service's rules
     assert Book.objects.get(pk=book.pk).toc_version == 1  # content only: the TOC is untouched
     row = AuditLog.objects.filter(action="chapter_content_update").order_by("-timestamp").first()
     assert row.actor_id == str(editor.pk)

@@ -200,3 +200,31 @@ def test_audit_log_includes_structure_rows_written_by_other_services(api, user):
     assert api.put(url, body, format="json").status_code == 200
     actions = [row["action"] for row in api.get(audit_url(book.pk)).json()]
     assert actions[0] == "toc_update"
+
+
+def test_another_users_rows_never_reach_a_books_log(api, other_api, user, other_user, settings):
+    """Finding (outside test): user B named a chapter of B's own book after A's book id and
+    posted a questions batch on it; the row (target_id = that chapter id) showed in A's log."""
+    settings.OPENAI_API_KEY = ""  # the offline provider generates the questions
+    victim = BookFactory(owner=user)
+    before = [row["id"] for row in api.get(audit_url(victim.pk)).json()]
+    own = other_api.post(reverse("books-list"), {"title": "Bait"}, format="json").json()["id"]
+    toc = {"toc": {"chapters": [{"id": str(victim.pk), "title": "Named after A's book"}]}}
+    url = reverse("book-toc", kwargs={"book_id": own})
+    assert other_api.put(url, toc, format="json").status_code == 200
+    chapter = {"book_id": own, "chapter_id": str(victim.pk)}
+    generated = other_api.post(
+        reverse("chapter-questions-generate", kwargs=chapter), {"count": 3}, format="json"
+    )
+    assert generated.status_code == 200, generated.content
+    question = generated.json()["questions"][0]["id"]
+    batch = [{"question_id": question, "response_text": "An answer of B's"}]
+    saved = other_api.post(
+        reverse("chapter-question-responses-batch", kwargs=chapter), batch, format="json"
+    )
+    assert saved.status_code == 200 and saved.json()["saved"] == 1
+    assert [row["id"] for row in api.get(audit_url(victim.pk)).json()] == before
+    # B's own book lists them.
+    actions = {row["action"] for row in other_api.get(audit_url(own)).json()}
+    assert {"save_question_responses_batch", "toc_update"} <= actions
+    assert AuditLog.objects.filter(target_id=str(victim.pk), book_id=own).exists()

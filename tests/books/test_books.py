@@ -27,6 +27,9 @@ BOOK_FIELDS = {
     "toc_items",
     "published",
     "collaborators",
+    "chapters",
+    "progress",
+    "word_count",
 }
 
 
@@ -66,6 +69,7 @@ def test_create_returns_book_response(api, user):
     assert body["metadata"] == {"k": "v"}
     assert body["owner_id"] == str(user.pk)
     assert body["toc_items"] == [] and body["collaborators"] == []
+    assert (body["chapters"], body["progress"], body["word_count"]) == (0, 0, 0)
     assert body["published"] is False
     assert body["created_at"] == body["updated_at"]
     stored = Book.objects.get(pk=ObjectId(body["id"]))
@@ -357,3 +361,91 @@ def test_rate_limit_is_counted_per_user(api, other_api, settings):
     assert api.get(list_url()).status_code == 200
     assert api.get(list_url()).status_code == 429
     assert other_api.get(list_url()).status_code == 200
+
+
+# --- chapters, progress, word_count, toc_items -------------------------------------------------
+
+TOC_ITEM_FIELDS = {
+    "id",
+    "title",
+    "level",
+    "order",
+    "parent_id",
+    "description",
+    "status",
+    "word_count",
+    "last_modified",
+    "estimated_reading_time",
+    "is_active_tab",
+    "metadata",
+}
+
+
+def book_with_chapters(api, chapters):
+    book_id = create(api).json()["id"]
+    response = api.put(
+        reverse("book-toc", args=[book_id]), {"toc": {"chapters": chapters}}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return book_id
+
+
+def save_words(api, book_id, chapter_id, words):
+    response = api.patch(
+        reverse("chapter-content", args=[book_id, chapter_id]),
+        {"content": "word " * words},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+
+
+def set_status(api, book_id, chapter_ids, status):
+    response = api.patch(
+        reverse("chapters-bulk-status", args=[book_id]),
+        {"chapter_ids": chapter_ids, "status": status},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_list_and_detail_carry_chapters_progress_word_count_and_toc_items(api):
+    book_id = book_with_chapters(
+        api,
+        [
+            {"id": "ch1", "title": "One", "subchapters": [{"id": "ch1-1", "title": "One.a"}]},
+            {"id": "ch2", "title": "Two", "description": "Second"},
+            {"id": "ch3", "title": "Three"},
+        ],
+    )
+    save_words(api, book_id, "ch1", 150)  # draft -> in_progress (above 100 words)
+    save_words(api, book_id, "ch2", 40)
+    set_status(api, book_id, ["ch2"], "completed")
+    set_status(api, book_id, ["ch3"], "completed")
+    set_status(api, book_id, ["ch3"], "published")
+
+    listed = next(b for b in api.get(list_url()).json() if b["id"] == book_id)
+    detail = api.get(detail_url(book_id)).json()
+    patched = api.patch(detail_url(book_id), {"genre": "Essay"}, format="json").json()
+    for body in (listed, detail, patched):
+        assert body["chapters"] == 4  # chapters and subchapters: the flattened TOC
+        assert body["progress"] == 50  # ch2 completed, ch3 published: 2 of 4
+        assert body["word_count"] == 190
+        items = body["toc_items"]
+        assert all(set(item) == TOC_ITEM_FIELDS for item in items)
+        assert [(i["id"], i["level"], i["parent_id"]) for i in items] == [
+            ("ch1", 1, None),
+            ("ch1-1", 2, "ch1"),
+            ("ch2", 1, None),
+            ("ch3", 1, None),
+        ]
+        assert [i["status"] for i in items] == ["in_progress", "draft", "completed", "published"]
+        assert [i["word_count"] for i in items] == [150, 0, 40, 0]
+        assert items[2]["description"] == "Second" and items[1]["last_modified"] is None
+        assert items[0]["estimated_reading_time"] == 1 and items[0]["last_modified"]
+
+
+def test_progress_rounds_halves_up_as_the_frontend_does(api):
+    book_id = book_with_chapters(api, [{"id": f"c{n}", "title": f"C{n}"} for n in range(8)])
+    set_status(api, book_id, ["c0"], "completed")
+    body = api.get(detail_url(book_id)).json()
+    assert body["chapters"] == 8 and body["progress"] == 13  # 12.5 %: Python's round() says 12

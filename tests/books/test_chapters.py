@@ -55,6 +55,10 @@ def test_create_chapter_and_subchapter(api, book, user):
     assert chapter["level"] == 1 and chapter["order"] == 1 and chapter["subchapters"] == []
     assert chapter["status"] == "draft" and chapter["word_count"] == 0
     assert chapter["metadata"] == {"k": 1}
+    # the new chapter's own fields at the top level too, where the frontend reads them
+    assert body["id"] == chapter["id"] and body["title"] == "One" and body["content"] == ""
+    assert body["order"] == 1 and body["status"] == "draft"
+    assert body["created_at"] == chapter["created_at"] and body["updated_at"]
 
     sub = create(api, book, title="Sub", level=2, parent_id=chapter["id"], expected_version=1)
     assert sub.status_code == 201, sub.json()
@@ -96,7 +100,7 @@ def test_create_subchapter_of_subchapter_is_400(api, book):
     [
         ({"title": None}, "title"),
         ({"title": ""}, "title"),
-        ({"title": "x" * 301}, "title"),
+        ({"title": "x" * 501}, "title"),
         ({"order": None}, "order"),
         ({"order": "first"}, "order"),
         ({"level": 3}, "level"),
@@ -186,7 +190,7 @@ def test_update_chapter_errors(api, book):
     detail = url("chapter-detail", book, chapter_id=chapter_id)
     moved = api.put(detail, {"level": 2}, format="json")
     assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "level"
-    assert api.put(detail, {"title": "x" * 301}, format="json").status_code == 422
+    assert api.put(detail, {"title": "x" * 501}, format="json").status_code == 422
     assert api.put(detail, {"order": -1}, format="json").status_code == 422
     stale = api.put(detail, {"title": "T", "expected_version": 0}, format="json")
     assert stale.status_code == 409 and stale.json()["current_version"] == 1
@@ -266,7 +270,7 @@ def test_metadata(api, book):
     assert empty["chapters"] == [] and empty["last_active_chapter"] is None
     assert empty["completion_stats"] == {
         "draft": 0,
-        "in-progress": 0,
+        "in_progress": 0,
         "completed": 0,
         "published": 0,
     }
@@ -283,12 +287,12 @@ def test_metadata(api, book):
     assert body["last_active_chapter"] == sub
     assert body["completion_stats"] == {
         "draft": 2,
-        "in-progress": 1,
+        "in_progress": 1,
         "completed": 0,
         "published": 0,
     }
     first = body["chapters"][0]
-    assert first["id"] == one and first["status"] == "in-progress"
+    assert first["id"] == one and first["status"] == "in_progress"
     assert first["word_count"] == 300 and first["estimated_reading_time"] == 2
     assert first["has_content"] is True and first["level"] == 1 and first["parent_id"] is None
     assert first["description"] == "d" and first["last_modified"] is not None
@@ -393,6 +397,35 @@ def test_bulk_status_transitions(api, book, user):
     assert bulk(api, book, [one], "published").status_code == 200
 
 
+@pytest.mark.parametrize("spelling", ["in_progress", "in-progress"])
+def test_bulk_status_in_progress_in_either_spelling_is_stored_and_shown_as_in_progress(
+    api, book, spelling
+):
+    one = create(api, book, title="One").json()["chapter_id"]
+    response = bulk(api, book, [one], spelling)
+    assert response.status_code == 200, response.json()
+    assert response.json()["new_status"] == "in_progress"
+    assert Chapter.objects.get(book=book, chapter_id=one).status == "in_progress"
+    toc = api.get(url("book-toc", book)).json()["toc"]
+    assert toc["chapters"][0]["status"] == "in_progress"
+    metadata = api.get(url("chapters-metadata", book)).json()
+    assert metadata["chapters"][0]["status"] == "in_progress"
+    assert metadata["completion_stats"]["in_progress"] == 1
+    assert bulk(api, book, [one], "completed").status_code == 200  # in_progress -> completed
+
+
+def test_a_status_stored_in_the_old_spelling_is_shown_and_stepped_as_in_progress(api, book):
+    one = create(api, book, title="One").json()["chapter_id"]
+    Chapter.objects.filter(book=book, chapter_id=one).update(status="in-progress")  # legacy
+    content = api.get(url("chapter-content", book, chapter_id=one)).json()
+    assert content["metadata"]["status"] == "in_progress"
+    assert api.get(url("book-toc", book)).json()["toc"]["chapters"][0]["status"] == "in_progress"
+    assert bulk(api, book, [one], "draft").status_code == 200  # in_progress -> draft is allowed
+    Chapter.objects.filter(book=book, chapter_id=one).update(status="in-progress")
+    saved = save_content(api, book, one, "w " * 600)
+    assert saved.json()["status"] == "completed"  # the automatic step knows the old spelling
+
+
 def test_bulk_status_one_invalid_transition_rejects_all(api, book):
     one = create(api, book, title="One").json()["chapter_id"]
     two = create(api, book, title="Two", order=2).json()["chapter_id"]
@@ -402,7 +435,8 @@ def test_bulk_status_one_invalid_transition_rejects_all(api, book):
     response = bulk(api, book, [two, one], "published")
     assert response.status_code == 400
     assert response.json() == {
-        "detail": f"Invalid status transition for chapter {one}: draft -> published",
+        "detail": 'Chapter "One" cannot go from Draft to Published directly. '
+        "From Draft it can become In progress or Completed.",
         "code": "invalid_status_transition",
     }
     statuses = dict(Chapter.objects.filter(book=book).values_list("chapter_id", "status"))
@@ -418,7 +452,7 @@ def test_bulk_status_errors(api, book):
     assert bulk(api, book, [one], "finished").status_code == 422
     assert bulk(api, book, [], "draft").status_code == 422
     assert api.patch(url("chapters-bulk-status", book), {}, format="json").status_code == 422
-    stale = bulk(api, book, [one], "in-progress", expected_version=0)
+    stale = bulk(api, book, [one], "in_progress", expected_version=0)
     assert stale.status_code == 409 and stale.json()["current_version"] == 1
     assert Chapter.objects.get(chapter_id=one).status == "draft"
 

@@ -87,7 +87,7 @@ def test_save_content_counts_words_and_steps_status(api, book, chapter_ids, user
         "version": 1,
         "word_count": 600,
         "estimated_reading_time": 3,
-        "status": "in-progress",  # one step per save, even at 600 words
+        "status": "in_progress",  # one step per save, even at 600 words
         "success": True,
         "message": "Chapter content updated successfully",
         "metadata_updated": True,
@@ -122,8 +122,8 @@ def test_save_content_counts_words_and_steps_status(api, book, chapter_ids, user
 
 def test_draft_steps_only_above_100_words(api, book, chapter_ids):
     assert save(api, book, "b", words(100)).json()["status"] == "draft"
-    assert save(api, book, "b", words(101)).json()["status"] == "in-progress"
-    assert save(api, book, "b", words(500)).json()["status"] == "in-progress"
+    assert save(api, book, "b", words(101)).json()["status"] == "in_progress"
+    assert save(api, book, "b", words(500)).json()["status"] == "in_progress"
     assert save(api, book, "b", words(501)).json()["status"] == "completed"
 
 
@@ -194,7 +194,7 @@ def test_batch_content(api, book, chapter_ids, user):
         "content": words(250),
         "version": 1,
         "metadata": {
-            "status": "in-progress",
+            "status": "in_progress",
             "word_count": 250,
             "estimated_reading_time": 1,
             "last_modified": body["chapters"]["a"]["metadata"]["last_modified"],

@@ -110,6 +110,36 @@ def test_every_write_is_seen_by_the_next_cached_read(api, settings):
     assert all(b["id"] != book_id for b in gone["list"][1])
 
 
+def test_content_and_status_writes_update_the_cached_lists_progress(api):
+    """The list shows what chapter documents hold (word counts, statuses): a content save or a
+    status change, which touch no book document, must still refresh the cached list."""
+    book_id, ids = book_with_toc(api, chapters=2)
+    listed = lambda: next(  # noqa: E731
+        b for b in api.get(reverse("books-list")).json() if b["id"] == book_id
+    )
+    detail = lambda: api.get(reverse("books-detail", args=[book_id])).json()  # noqa: E731
+    assert (listed()["word_count"], listed()["progress"]) == (0, 0)  # now cached
+    assert detail()["word_count"] == 0  # cached too
+
+    saved = api.patch(
+        reverse("chapter-content", args=[book_id, ids[0]]),
+        {"content": "one two three four"},
+        format="json",
+    )
+    assert saved.status_code == 200, saved.content
+    assert listed()["word_count"] == detail()["word_count"] == 4
+    assert listed()["toc_items"][0]["word_count"] == 4
+
+    status = api.patch(
+        reverse("chapters-bulk-status", args=[book_id]),
+        {"chapter_ids": [ids[1]], "status": "completed"},
+        format="json",
+    )
+    assert status.status_code == 200, status.content
+    assert listed()["progress"] == detail()["progress"] == 50
+    assert listed()["toc_items"][1]["status"] == "completed"
+
+
 def test_a_hit_costs_no_mongodb_command(api, count_mongo_commands):
     book_id, _ = book_with_toc(api)
     reads(api, book_id)  # fill the cache (and the user cache)

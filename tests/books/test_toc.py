@@ -107,7 +107,7 @@ def test_put_toc_keeps_content_of_chapters_that_stay_and_removes_dropped(api, bo
     kept = new_chapters[0]
     assert kept["id"] == intro["id"] and kept["title"] == "Introduction"
     assert kept["content"] == "word " * 150  # content lives on; submitted content is ignored
-    assert kept["status"] == "in-progress"  # status is not set through PUT /toc
+    assert kept["status"] == "in_progress"  # status is not set through PUT /toc
     assert kept["word_count"] == 150
     assert kept["subchapters"] == []
     ids = set(Chapter.objects.filter(book=book).values_list("chapter_id", flat=True))
@@ -115,7 +115,7 @@ def test_put_toc_keeps_content_of_chapters_that_stay_and_removes_dropped(api, bo
     assert api.get(content_url(book, middle["id"])).status_code == 404
 
 
-def test_put_toc_keeps_given_ids_and_rejects_duplicates(api, book):
+def test_put_toc_keeps_given_ids(api, book):
     response = put_toc(
         api, book, [{"id": "ch1", "title": "One", "subchapters": [{"id": "ch1-1", "title": "A"}]}]
     )
@@ -123,13 +123,123 @@ def test_put_toc_keeps_given_ids_and_rejects_duplicates(api, book):
     assert response.json()["toc"]["chapters"][0]["id"] == "ch1"
     assert response.json()["toc"]["chapters"][0]["subchapters"][0]["id"] == "ch1-1"
 
-    dup = put_toc(
+
+def ids_of(chapters):
+    return [(c["id"], [s["id"] for s in c.get("subchapters") or []]) for c in chapters]
+
+
+def test_a_new_duplicate_id_gets_a_fresh_one_and_the_first_keeps_it(api, book):
+    response = put_toc(
         api, book, [{"id": "x", "title": "A", "subchapters": [{"id": "x", "title": "B"}]}]
     )
-    assert dup.status_code == 422
-    assert dup.json()["code"] == "validation_error"
-    assert dup.json()["errors"][0]["code"] == "duplicate"
-    assert api.get(toc_url(book)).json()["version"] == 1  # nothing changed
+    assert response.status_code == 200, response.json()
+    assert ids_of(response.json()["toc"]["chapters"]) == [("x", ["x-1"])]
+
+
+def test_edit_toc_delete_then_add_duplicate_keeps_content_with_the_saved_chapter(api, book):
+    """The edit-toc page names a new chapter `ch<count + 1>`: with ch1..ch5 saved, deleting ch2
+    and adding one submits ch5 twice. The saved ch5 (first, in its place) keeps its id and
+    content; the new one becomes ch6 (ch2 is dropped, so its id is not reused)."""
+    saved = [{"id": f"ch{n}", "title": f"Chapter {n}", "subchapters": []} for n in range(1, 6)]
+    saved[0]["subchapters"] = [{"id": "ch1-1", "title": "A"}, {"id": "ch1-2", "title": "B"}]
+    assert put_toc(api, book, saved).status_code == 200
+    for chapter_id in ("ch2", "ch5", "ch1-2"):
+        api.patch(
+            content_url(book, chapter_id), {"content": f"text of {chapter_id}"}, format="json"
+        )
+    # delete ch2 and ch1-1, add a chapter and a subchapter of ch1, as the page does
+    edited = [
+        {
+            "id": "ch1",
+            "title": "Chapter 1",
+            "description": "",
+            "level": 1,
+            "order": 1,
+            "subchapters": [
+                {"id": "ch1-2", "title": "B", "description": "", "level": 2, "order": 1},
+                {"id": "ch1-2", "title": "New Subchapter", "description": "", "level": 2,
+                 "order": 2},
+            ],
+        },
+        *[
+            {"id": f"ch{n}", "title": f"Chapter {n}", "description": "", "level": 1,
+             "order": i, "subchapters": []}
+            for i, n in enumerate((3, 4, 5), start=2)
+        ],
+        {"id": "ch5", "title": "New Chapter", "description": "Description of the new chapter",
+         "level": 1, "order": 5, "subchapters": []},
+    ]  # fmt: skip
+    response = put_toc(api, book, edited, estimated_pages=75, structure_notes="Updated")
+    assert response.status_code == 200, response.json()
+    chapters = response.json()["toc"]["chapters"]
+    assert ids_of(chapters) == [
+        ("ch1", ["ch1-2", "ch1-3"]),
+        ("ch3", []),
+        ("ch4", []),
+        ("ch5", []),
+        ("ch6", []),
+    ]
+    assert chapters[3]["content"] == "text of ch5" and chapters[3]["title"] == "Chapter 5"
+    assert chapters[4]["content"] == "" and chapters[4]["title"] == "New Chapter"
+    assert chapters[0]["subchapters"][0]["content"] == "text of ch1-2"
+    assert chapters[0]["subchapters"][1]["content"] == ""
+    stored = set(Chapter.objects.filter(book=book).values_list("chapter_id", flat=True))
+    assert stored == {"ch5", "ch1-2"}  # ch2's document went with it
+
+
+def test_a_duplicate_that_could_take_the_wrong_content_is_refused(api, book):
+    assert put_toc(api, book, [{"id": "ch1", "title": "One"}, {"id": "ch2", "title": "Two"}])
+    api.patch(content_url(book, "ch2"), {"content": "written"}, format="json")
+    version = api.get(toc_url(book)).json()["version"]
+    refused = [
+        # the later ch2 carries the saved chapter's title, the first does not
+        [{"id": "ch1", "title": "One"}, {"id": "ch2", "title": "Other"},
+         {"id": "ch2", "title": "Two"}],
+        # a later occurrence says it has content: it is not a new chapter
+        [{"id": "ch2", "title": "Two"}, {"id": "ch2", "title": "X", "content": "<p>old</p>"}],
+        # the first ch2 is not where the saved ch2 is (a subchapter now)
+        [{"id": "ch1", "title": "One", "subchapters": [{"id": "ch2", "title": "Two"}]},
+         {"id": "ch2", "title": "New"}],
+    ]  # fmt: skip
+    for chapters in refused:
+        response = put_toc(api, book, chapters)
+        assert response.status_code == 422, response.json()
+        body = response.json()
+        assert body["errors"][0]["code"] == "duplicate"
+        assert "cannot be told apart" in body["detail"]  # a sentence a person can read
+    assert api.get(toc_url(book)).json()["version"] == version  # nothing changed
+
+
+def test_a_fresh_id_never_resurfaces_orphan_content(api, book):
+    put_toc(api, book, [{"id": "ch1", "title": "One"}])
+    Chapter.objects.create(book=book, chapter_id="ch2", content="stale", version=3)  # orphan
+    response = put_toc(api, book, [{"id": "ch1", "title": "One"}, {"id": "ch1", "title": "New"}])
+    assert response.status_code == 200, response.json()
+    chapters = response.json()["toc"]["chapters"]
+    assert [c["id"] for c in chapters] == ["ch1", "ch2"] and chapters[1]["content"] == ""
+
+
+def test_only_top_level_titles_are_required(api, book):
+    response = put_toc(
+        api,
+        book,
+        [{"title": "One", "subchapters": [{"title": ""}, {"title": "   "}, {"description": "d"}]}],
+    )
+    assert response.status_code == 200, response.json()
+    subs = response.json()["toc"]["chapters"][0]["subchapters"]
+    assert [s["title"] for s in subs] == ["", "   ", ""]
+    for title in ("", None, "  "):
+        blank = put_toc(api, book, [{"title": "One"}, {"title": title}])
+        assert blank.status_code == 422
+        error = blank.json()["errors"][0]
+        assert error["field"] == "toc.chapters[1].title"
+        assert error["message"].startswith("Chapter 2 title")  # counted from 1, as people do
+        assert blank.json()["detail"] == error["message"]
+
+
+def test_titles_may_have_500_characters(api, book):
+    assert put_toc(api, book, [{"title": "t" * 500}]).status_code == 200
+    assert put_toc(api, book, [{"title": "t" * 501}]).status_code == 422
 
 
 def test_readded_chapter_id_does_not_resurface_orphan_content(api, book):
@@ -153,7 +263,7 @@ def test_readded_chapter_id_does_not_resurface_orphan_content(api, book):
         ({"toc": {"chapters": [{"description": "no title"}]}}, "toc.chapters[0].title"),
         ({"toc": {"chapters": [{"title": "   "}]}}, "toc.chapters[0].title"),
         ({"toc": {"chapters": [{"title": 5}]}}, "toc.chapters[0].title"),
-        ({"toc": {"chapters": [{"title": "x" * 301}]}}, "toc.chapters[0].title"),
+        ({"toc": {"chapters": [{"title": "x" * 501}]}}, "toc.chapters[0].title"),
         (
             {"toc": {"chapters": [{"title": "a", "description": "d" * 5001}]}},
             "toc.chapters[0].description",
@@ -167,7 +277,7 @@ def test_readded_chapter_id_does_not_resurface_orphan_content(api, book):
             "toc.chapters[0].subchapters",
         ),
         (
-            {"toc": {"chapters": [{"title": "a", "subchapters": [{"no": "title"}]}]}},
+            {"toc": {"chapters": [{"title": "a", "subchapters": [{"title": 5}]}]}},
             "toc.chapters[0].subchapters[0].title",
         ),
         (

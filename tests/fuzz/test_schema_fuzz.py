@@ -1,6 +1,12 @@
 """Schema fuzzing: schemathesis drives every operation of the live server's own OpenAPI document
 (gunicorn, real MongoDB-compatible server, real Redis) as an author who owns data, and every
-response must be a non-5xx answer that matches the document (status code, content type, body).
+response must be a non-5xx answer that matches the document (status code, content type, headers,
+body); every request that violates the document must be refused (`negative_data_rejection`); and
+unsupported methods, missing required headers, the Allow header and unauthenticated calls are
+checked too. That is schemathesis's `-c all` without the checks that cannot hold for this API:
+`positive_data_acceptance` (a schema-valid body can still break a business rule: a wrong current
+password, a weak new one) and the stateful ones (`use_after_free`, `ensure_resource_availability`,
+`object_level_authorization`), which the authorization matrix in tests/reliability covers.
 
 The author's data is seeded through the API: a book with a summary, a two-level TOC, content in a
 chapter, generated questions with an answer. Path parameters are real ids most of the time (the
@@ -29,9 +35,15 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    ignored_auth,
+    missing_required_header,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from tests.reliability.support import Author, Http, expect, register, seed_book
@@ -45,6 +57,12 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    response_headers_conformance,
+    negative_data_rejection,
+    missing_required_header,
+    unsupported_method,
+    allow_header_conformance,
+    ignored_auth,
 ]
 REAL_ID_PERCENT = 85
 PHASES = [Phase.explicit, Phase.generate] + (

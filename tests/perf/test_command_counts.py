@@ -51,6 +51,9 @@ def test_bearer_authentication_costs_one_read_then_none(api, count_mongo_command
 def toc_operation_costs(api, count_mongo_commands, size: int) -> dict[str, list[str]]:
     book_id, ids, version = book_with_toc(api, size)
     return {
+        "list_books": commands_of(
+            count_mongo_commands, lambda: api.get(reverse("books-list") + "?limit=100")
+        ),
         "get_book": commands_of(
             count_mongo_commands, lambda: api.get(reverse("books-detail", args=[book_id]))
         ),
@@ -77,7 +80,10 @@ def test_toc_operations_cost_the_same_for_5_and_50_chapters(api, count_mongo_com
     large = toc_operation_costs(api, count_mongo_commands, 50)
     assert small == large
     # Cache misses (the reads follow a write); the user is already cached: authentication is free.
-    assert large["get_book"] == ["aggregate"]  # the book
+    # the page of books; their chapter documents (progress, word count and toc_items)
+    assert large["list_books"] == ["aggregate", "aggregate"], large["list_books"]
+    # the book; its chapter documents (the book's progress, word count and toc_items)
+    assert large["get_book"] == ["aggregate", "aggregate"], large["get_book"]
     assert len(large["get_toc"]) == 2, large["get_toc"]  # the book, its chapter documents
     # the book; the compare-and-swap; the audit row; the chapter documents for the response
     assert len(large["put_toc"]) == 4, large["put_toc"]

@@ -145,6 +145,10 @@ def test_passwords_and_tokens_never_reach_the_logs(tmp_path):
         assert http.post("/api/v1/auth/refresh", {"refresh": login["refresh"]}).status == 401
         wrong = http.post("/api/v1/auth/login", {"email": email, "password": new_password})
         assert wrong.status == 401
+        # The reuse voided the user's access tokens too: sign in again.
+        again = expect(http.post("/api/v1/auth/login", {"email": email, "password": password}), 200)
+        secrets += [again["access"], again["refresh"]]
+        http.token = again["access"]
         change = {"current_password": password, "new_password": new_password}
         assert http.post("/api/v1/auth/password", change).status == 204
         relogin = http.post("/api/v1/auth/login", {"email": email, "password": new_password})
