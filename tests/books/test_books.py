@@ -96,6 +96,7 @@ def test_create_answers_without_trailing_slash(api):
         ({"title": None}, "title"),
         ({"title": 42}, "title"),
         ({"title": "x" * 101}, "title"),
+        ({"title": "\t" + "x" * 100}, "title"),  # the bound holds before trimming
         ({"title": "ok", "subtitle": "x" * 256}, "subtitle"),
         ({"title": "ok", "description": "x" * 5001}, "description"),
         ({"title": "ok", "genre": "x" * 101}, "genre"),

@@ -21,7 +21,10 @@ others need run on data of their own:
 """
 
 import os
+import subprocess
+import sys
 import urllib.parse
+import uuid
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -29,9 +32,10 @@ from dataclasses import dataclass
 import hypothesis
 import pytest
 import schemathesis
-from django.core.management import call_command
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from pymongo import MongoClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -47,7 +51,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.reliability.support import Author, Http, expect, register, seed_book
-from tests.servers import api_server
+from tests.servers import ROOT, api_server
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 pytestmark = pytest.mark.timeout(max(600, MAX_EXAMPLES * 25))
@@ -89,14 +93,27 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def fuzz_world(django_db_setup, django_db_blocker):
-    with api_server(env=SERVER_ENV, workers=2) as base:
-        author = seed_book(register(base, prefix="fuzz"))
-        structure = Author(author.http, author.email, author.user_id, author.access, "")
-        structure = seed_book(structure, title="Structure", questions=False)
-        yield World(base, author, structure.book_id)
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+def fuzz_world(django_db_setup):
+    """The server fuzzes a database of its own, migrated for it and dropped afterwards: emptying
+    the test database of everything the fuzzer wrote took longer than one operation may take
+    (MONGODB_TIMEOUT_MS) on the SQLite engine."""
+    database = f"fuzz_{uuid.uuid4().hex[:12]}"
+    env = {**SERVER_ENV, "DATABASE_NAME": database}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **env},
+        check=True,
+    )
+    try:
+        with api_server(env=env, workers=2) as base:
+            author = seed_book(register(base, prefix="fuzz"))
+            structure = Author(author.http, author.email, author.user_id, author.access, "")
+            structure = seed_book(structure, title="Structure", questions=False)
+            yield World(base, author, structure.book_id)
+    finally:
+        with MongoClient(django_settings.DATABASES["default"]["HOST"]) as client:
+            client.drop_database(database)
 
 
 @pytest.fixture(scope="module")
