@@ -32,7 +32,7 @@ _DESCRIPTIONS = {
     409: "Conflict",
     413: "Request body too large",
     422: "Validation error",
-    429: "Rate limit exceeded",
+    429: "Rate limit or concurrency cap exceeded (see Retry-After)",
     502: "Upstream returned an unusable answer",
     503: "Service unavailable",
     504: "Timed out",

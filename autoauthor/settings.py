@@ -81,9 +81,12 @@ INSTALLED_APPS = [
     "accounts",
     "books",
     "questions",
+    "jobs",
 ]
 
 MIDDLEWARE = [
+    # Outermost: releases the concurrency slots a request took, whatever happens inside.
+    "autoauthor.api.concurrency.ReleaseSlotsMiddleware",
     "autoauthor.api.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -227,10 +230,41 @@ _DEFAULT_RATE_LIMITS = {
     "tab_state": "240/60",
     "question_response_save": "240/60",
     "export_formats": "120/60",
+    # Background jobs: creating an export job renders a book like `export` does; reads are the
+    # polling of a job's status (about one a second while a client waits).
+    "export_job_create": "10/3600",
+    "jobs_read": "240/60",
+    "job_download": "60/60",
+    "job_cancel": "60/60",
 }
 RATE_LIMITS = {
     scope: env(f"RATELIMIT_{scope.upper()}", rate) for scope, rate in _DEFAULT_RATE_LIMITS.items()
 }
+
+# --- Concurrency caps (autoauthor/api/concurrency.py) -----------------------------------------
+# Slow operations (the four export downloads, the synchronous AI endpoints) hold a request thread
+# for their whole run; these caps keep them from taking every thread. Per process, slow work of
+# every scope together takes at most max(1, GUNICORN_THREADS - 2) threads (read as
+# autoauthor/gunicorn_conf.py reads it), so each process keeps two threads for everything else.
+# Per user and in total (across processes, in Redis), per scope. Defaults for 2 workers x 4
+# threads on 2 cores: exports are CPU-bound (2 at once already fill both cores), AI calls wait
+# on the provider (4 at once = the 2 + 2 slow threads the processes allow). Past a cap: 429
+# `too_many_concurrent` with Retry-After CONCURRENCY_RETRY_AFTER_SECONDS. A lease lasts the
+# operation's own time limit plus CONCURRENCY_LEASE_MARGIN_SECONDS.
+CONCURRENCY_ENABLE = env_bool("CONCURRENCY_ENABLE", True)
+CONCURRENCY_LIMITS = {
+    "export": {
+        "per_user": env_int("CONCURRENCY_EXPORT_PER_USER", 1),
+        "total": env_int("CONCURRENCY_EXPORT_TOTAL", 2),
+    },
+    "ai": {
+        "per_user": env_int("CONCURRENCY_AI_PER_USER", 2),
+        "total": env_int("CONCURRENCY_AI_TOTAL", 4),
+    },
+}
+CONCURRENCY_PROCESS_LIMIT = max(1, env_int("GUNICORN_THREADS", 4) - 2)
+CONCURRENCY_RETRY_AFTER_SECONDS = env_int("CONCURRENCY_RETRY_AFTER_SECONDS", 5)
+CONCURRENCY_LEASE_MARGIN_SECONDS = env_float("CONCURRENCY_LEASE_MARGIN_SECONDS", 30.0)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -263,7 +297,11 @@ REST_FRAMEWORK = {
         "accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["autoauthor.api.ratelimits.ScopedRateLimit"],
+    # Rate limits first: a request refused by them never takes a concurrency slot.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "autoauthor.api.ratelimits.ScopedRateLimit",
+        "autoauthor.api.concurrency.ConcurrencyCap",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "autoauthor.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -299,6 +337,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionResponseStatusEnum": "questions.models.ResponseStatus",
         "QuestionAnswerStatusEnum": "questions.selectors.LIST_STATUSES",
         "QuestionProgressStatusEnum": "questions.selectors.PROGRESS_STATUSES",
+        "JobStatusEnum": "jobs.models.JobStatus",
+        "JobKindEnum": "jobs.models.JobKind",
     },
     # Malformed (400) and oversized (413) bodies are answered for every operation with a body.
     "POSTPROCESSING_HOOKS": [
@@ -368,6 +408,55 @@ AI_RETRY_BASE_SECONDS = env_float("AI_RETRY_BASE_SECONDS", 1.0)
 AI_CACHE_ENABLED = env_bool("AI_CACHE_ENABLED", True)
 AI_CACHE_TTL = env_int("AI_CACHE_TTL", 86400)
 EXPORT_TIMEOUT_SECONDS = env_float("EXPORT_TIMEOUT_SECONDS", 120.0)
+
+# --- Background jobs (Celery workers, Redis broker; see jobs/) --------------------------------
+# The job document in MongoDB is the record of every job (status, progress, result, error), so
+# Celery needs no result backend. A message is acknowledged only after its task ran (acks_late)
+# and given back when the worker process dies (reject_on_worker_lost); a worker takes one message
+# at a time (prefetch 1), so a long export never holds other jobs back. The visibility timeout is
+# how long Redis waits before handing an unacknowledged message to another worker; a lost worker
+# is noticed much sooner through the job's heartbeat (JOBS_STALE_SECONDS).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "autoauthor")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from an API request: a few quick retries, then the request answers 503.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# How long a stored export file can be downloaded, and how long finished jobs are kept.
+JOBS_FILE_RETENTION_HOURS = env_float("JOBS_FILE_RETENTION_HOURS", 24.0)
+JOBS_HISTORY_DAYS = env_float("JOBS_HISTORY_DAYS", 30.0)
+# A running job's worker writes its heartbeat every JOBS_HEARTBEAT_SECONDS; a running job whose
+# heartbeat is older than JOBS_STALE_SECONDS lost its worker and is retried (up to
+# JOBS_MAX_ATTEMPTS runs in all) or failed with `worker_lost`. Workers look for such jobs at
+# start and every JOBS_REAP_INTERVAL_SECONDS.
+JOBS_HEARTBEAT_SECONDS = env_float("JOBS_HEARTBEAT_SECONDS", 10.0)
+JOBS_STALE_SECONDS = env_float("JOBS_STALE_SECONDS", 60.0)
+JOBS_REAP_INTERVAL_SECONDS = env_float("JOBS_REAP_INTERVAL_SECONDS", 30.0)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
+# A job still queued this long after its message was published is published again (the broker
+# may have lost it); duplicates are skipped by the claim.
+JOBS_REPUBLISH_SECONDS = env_float("JOBS_REPUBLISH_SECONDS", 600.0)
+# A running job writes its progress (and reads whether it was cancelled) at most this often.
+JOBS_PROGRESS_INTERVAL_SECONDS = env_float("JOBS_PROGRESS_INTERVAL_SECONDS", 1.0)
+# Upper bound of one job's run (an export of a huge book); past it the job fails `job_timeout`.
+JOBS_TIME_LIMIT_SECONDS = env_float("JOBS_TIME_LIMIT_SECONDS", 1800.0)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

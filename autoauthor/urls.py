@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("books.api.ai_urls")),
     path("", include("books.api.export_urls")),
     path("", include("questions.api.urls")),
+    path("", include("jobs.api.urls")),
 ]
 
 urlpatterns = [

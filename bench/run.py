@@ -21,11 +21,7 @@ Usage: python bench/run.py [--duration 20] [--concurrency 1 32] [--only get_toc 
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -36,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import json_request, run  # noqa: E402
+from bench.stack import stack_start, stack_stop  # noqa: E402
 
 # The replaced backend on this machine class at concurrency 32 (req/s), from
 # ../shared/reference/performance-anchor.md: with its authentication bypassed, and with its real
@@ -61,12 +58,6 @@ ANCHOR_REAL_AUTH = {
     "save_response": 55,
 }
 WORDS = "the author writes a chapter about gardens rivers cities and the people in them".split()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http(method: str, url: str, token: str | None = None, payload=None):
@@ -369,53 +360,17 @@ def main():
     )
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="autoauthor-bench-"))
-    api_port, mongo_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "RATELIMIT_ENABLE": "false",
-        "EMBEDDED_MONGO_PORT": str(mongo_port),
-        "EMBEDDED_MONGO_PATH": str(workdir / "mongo.sqlite"),
-        "EMBEDDED_MONGO_ENGINE": args.engine,
-        "DATABASE_NAME": "autoauthor_bench",
-        "PORT": str(api_port),
-        "GUNICORN_ACCESSLOG": "",
-        "LOG_LEVEL": "WARNING",
-        "OPENAI_API_KEY": "",
-    }
-    env.pop("MONGODB_URI", None)
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runstack"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{api_port}"
+    stack = stack_start(engine=args.engine)
+    base = stack.base
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/health", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the API did not start (see var/mongo.log)") from None
-                time.sleep(0.5)
         print(f"API up at {base}; seeding...", flush=True)
         data = seed(base)
         # One request of each operation in this process, counting its MongoDB commands (before
         # the load, so every request is the successful kind).
-        counts = count_commands({k: v for k, v in env.items() if isinstance(v, str)}
-                                | {"MONGODB_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true"},
-                                data)  # fmt: skip
+        counts = count_commands({**stack.env, "MONGODB_URI": stack.mongo_uri}, data)
         ops = operations(data)
         names = [n for n in ops if not args.only or n in args.only]
-        sampler = RssSampler(server.pid)
+        sampler = RssSampler(stack.server.pid)
         sampler.start()
         rows = []
         for name in names:
@@ -450,12 +405,7 @@ def main():
                 )
         sampler.stop()
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stack_stop(stack)
 
     print()
     print("anchor: the replaced backend at c=32 with its auth bypassed / with real auth; "

@@ -174,6 +174,12 @@ class Chapter(CompositeUniqueKey):
     )
     word_count = models.IntegerField(default=0)
     estimated_reading_time = models.IntegerField(default=0)
+    # What an export sees in `content` (books.export.document.content_stats), stored by every
+    # content save so that /export/formats and the export's chapter selection never parse the
+    # HTML: `word_count` above is the reference's whitespace count of the raw HTML (and is left
+    # alone by saves with auto_update_metadata=false), these two are always current.
+    visible_word_count = models.IntegerField(default=0)
+    has_visible_content = models.BooleanField(default=False)
     last_modified = models.DateTimeField(null=True, blank=True)
     is_active_tab = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

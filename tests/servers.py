@@ -113,3 +113,81 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class WorkerProcess:
+    """A running Celery worker started by `celery_worker`."""
+
+    def __init__(self, process: subprocess.Popen, hostname: str, log_path: Path):
+        self.process = process
+        self.hostname = hostname
+        self.log_path = log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start:\n{self.log()[-3000:]}")
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies at once, as on a crashed machine."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+@contextmanager
+def celery_worker(
+    *,
+    env: dict[str, str] | None = None,
+    concurrency: int = 2,
+    name: str = "worker",
+    log_dir: Path | None = None,
+    timeout: float = 60,
+    wait: bool = True,
+):
+    """Run a real Celery worker (`celery -A autoauthor worker --pool threads`) against the test
+    database and the test broker (CELERY_BROKER_URL from tests/settings.py), with the same
+    environment approach as `api_server`; yields a WorkerProcess once the worker is ready
+    (with `wait=False` at once: call its `wait_ready()`, so several can start in parallel).
+    Stopped with SIGTERM (warm shutdown: running jobs finish), SIGKILL after 20 s."""
+    import tempfile
+
+    hostname = f"{name}-{free_port()}@{socket.gethostname()}"
+    process_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "MONGODB_URI": settings.DATABASES["default"]["HOST"],
+        "DATABASE_NAME": connection.settings_dict["NAME"],
+        "LOG_LEVEL": "WARNING",
+        **(env or {}),
+    }
+    directory = Path(log_dir or tempfile.mkdtemp(prefix="autoauthor-worker-"))
+    log_path = directory / f"{hostname.split('@')[0]}.log"
+    log = log_path.open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "autoauthor", "worker", "--pool", "threads",
+         "--concurrency", str(concurrency), "--hostname", hostname, "--loglevel", "INFO",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT,
+        env=process_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = WorkerProcess(process, hostname, log_path)
+    try:
+        if wait:
+            worker.wait_ready(timeout)
+        yield worker
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        log.close()

@@ -19,6 +19,19 @@ os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:63
 os.environ.setdefault("DATABASE_NAME", "autoauthor")
 os.environ.setdefault("OPENAI_API_KEY", "")
 os.environ.setdefault("MEDIA_ROOT", "/tmp/autoauthor-test-media")
+# The Celery broker lives on a Redis database of its own: tests/conftest.py flushes the test
+# Redis database before every test, which would drop the broker's queues. Workers and API
+# servers started by the tests read the same variables (they inherit the environment).
+os.environ["CELERY_BROKER_URL"] = os.environ.get(
+    "TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/10"
+)
+# Short heartbeat and stale timeout: a killed worker's job is noticed within seconds.
+os.environ.setdefault("JOBS_HEARTBEAT_SECONDS", "0.5")
+os.environ.setdefault("JOBS_STALE_SECONDS", "4")
+os.environ.setdefault("JOBS_REAP_INTERVAL_SECONDS", "1")
+os.environ.setdefault("JOBS_REPUBLISH_SECONDS", "3")
+# Exports of test-sized books render in about a second: progress every 0.2 s can be watched.
+os.environ.setdefault("JOBS_PROGRESS_INTERVAL_SECONDS", "0.2")
 
 from autoauthor.settings import *  # noqa: E402,F403
 

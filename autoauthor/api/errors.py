@@ -77,3 +77,14 @@ class RateLimited(DomainError):
     def __init__(self, wait: int):
         self.wait = max(1, int(wait))
         super().__init__(f"Rate limit exceeded. Try again in {self.wait} seconds.")
+
+
+class TooManyConcurrent(DomainError):
+    """A concurrency cap is full (autoauthor.api.concurrency): 429 with Retry-After `wait`."""
+
+    status_code = 429
+    code = "too_many_concurrent"
+
+    def __init__(self, detail: str, *, wait: int):
+        self.retry_after = max(1, int(wait))
+        super().__init__(detail)

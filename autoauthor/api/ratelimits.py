@@ -76,22 +76,62 @@ class MemoryCounter:
             self._windows.clear()
 
 
-class RateCounter:
-    """Redis-first counter; falls back to memory while Redis is down."""
+class RedisFirst:
+    """Redis first, process memory while Redis is unreachable or disabled, for the shared counts
+    of `purpose` ("rate limits", "concurrency caps"): after a Redis error Redis is tried again
+    every RATELIMIT_REDIS_RETRY_SECONDS, and the switch each way is logged once."""
+
+    purpose = "shared counts"
 
     def __init__(self):
-        self.memory = MemoryCounter()
         self._retry_at = 0.0
         self._fallback_logged = False
         self._lock = threading.Lock()
 
-    def _redis(self):
+    @staticmethod
+    def _redis():
         from django_redis import get_redis_connection
 
         return get_redis_connection(settings.RATELIMIT_USE_CACHE)
 
     def using_redis(self) -> bool:
         return settings.REDIS_ENABLED and time.time() >= self._retry_at
+
+    def _try_redis(self) -> bool:
+        if self.using_redis():
+            return True
+        if not settings.REDIS_ENABLED and not self._fallback_logged:
+            self._fallback_logged = True
+            logger.warning("REDIS_ENABLED is false: %s are counted per process", self.purpose)
+        return False
+
+    def _failed(self, exc: Exception) -> None:
+        with self._lock:
+            self._retry_at = time.time() + settings.RATELIMIT_REDIS_RETRY_SECONDS
+            if not self._fallback_logged:
+                self._fallback_logged = True
+                logger.warning(
+                    "Redis unavailable for %s (%s); counting per process until it answers again",
+                    self.purpose,
+                    exc,
+                )
+
+    def _recovered(self) -> None:
+        if self._fallback_logged and settings.REDIS_ENABLED:
+            with self._lock:
+                if self._fallback_logged:
+                    self._fallback_logged = False
+                    logger.warning("Redis answers again: shared %s resumed", self.purpose)
+
+
+class RateCounter(RedisFirst):
+    """Redis-first counter; falls back to memory while Redis is down."""
+
+    purpose = "rate limits"
+
+    def __init__(self):
+        super().__init__()
+        self.memory = MemoryCounter()
 
     def hit(self, key: str, window: int) -> tuple[int, float]:
         if self._try_redis():
@@ -125,32 +165,6 @@ class RateCounter:
             except RedisError as exc:
                 self._failed(exc)
         return self.memory.peek(key)
-
-    def _try_redis(self) -> bool:
-        if self.using_redis():
-            return True
-        if not settings.REDIS_ENABLED and not self._fallback_logged:
-            self._fallback_logged = True
-            logger.warning("REDIS_ENABLED is false: rate limits are counted per process")
-        return False
-
-    def _failed(self, exc: Exception) -> None:
-        with self._lock:
-            self._retry_at = time.time() + settings.RATELIMIT_REDIS_RETRY_SECONDS
-            if not self._fallback_logged:
-                self._fallback_logged = True
-                logger.warning(
-                    "Redis unavailable for rate limiting (%s); counting per process until it "
-                    "answers again",
-                    exc,
-                )
-
-    def _recovered(self) -> None:
-        if self._fallback_logged and settings.REDIS_ENABLED:
-            with self._lock:
-                if self._fallback_logged:
-                    self._fallback_logged = False
-                    logger.warning("Redis answers again: shared rate limiting resumed")
 
 
 counter = RateCounter()
@@ -210,14 +224,24 @@ def check(request, scope: str, ident: str | None = None) -> Usage | None:
     return usage
 
 
+def view_scope(request, view, attribute: str = "ratelimit_scopes") -> str | None:
+    """The scope `view` declares in `attribute` ({action or method: scope}) for this request: by
+    action, else by method, HEAD as GET (Django answers HEAD with the GET handler, so a HEAD
+    costs what a GET costs)."""
+    scopes = getattr(view, attribute, None) or {}
+    method = request.method.lower()
+    return (
+        scopes.get(getattr(view, "action", None) or "")
+        or scopes.get(method)
+        or (scopes.get("get") if method == "head" else None)
+    )
+
+
 class ScopedRateLimit(BaseThrottle):
     """Counts requests of views that declare `ratelimit_scopes` ({action or method: scope})."""
 
     def allow_request(self, request, view):
-        scopes = getattr(view, "ratelimit_scopes", None) or {}
-        scope = scopes.get(getattr(view, "action", None) or "") or scopes.get(
-            request.method.lower()
-        )
+        scope = view_scope(request, view)
         if scope:
             hit(request, scope)
         return True

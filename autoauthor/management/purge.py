@@ -1,9 +1,11 @@
-"""The shape every retention command shares: --days, --batch-size, --dry-run, progress lines, a
-non-zero exit on failure, and the `system` actor for whatever the purge audits."""
+"""The shape every retention command shares: --days, --batch-size, --dry-run, a progress display
+(`autoauthor.progress`: the rows are counted first, then deleted batch by batch), a non-zero exit
+on failure, and the `system` actor for whatever the purge audits."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from autoauthor.api.context import system_actor
+from autoauthor.progress import Progress
 
 
 class PurgeCommand(BaseCommand):
@@ -36,14 +38,20 @@ class PurgeCommand(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
 
-        def progress(deleted: int) -> None:
-            self.stdout.write(f"  deleted {deleted} so far")
-
         try:
             with system_actor():
-                count = self.purge(
-                    days=days, dry_run=dry_run, batch_size=batch_size, progress=progress
-                )
+                count = self.purge(days=days, dry_run=True, batch_size=batch_size, progress=None)
+                if not dry_run:
+                    # The count first, for the progress display's total (rows expiring
+                    # meanwhile are deleted too: the display then ends past 100%).
+                    label = f"Deleting {self.noun}"
+                    with Progress(stream=self.stdout, label=label, total=count) as progress:
+                        count = self.purge(
+                            days=days,
+                            dry_run=False,
+                            batch_size=batch_size,
+                            progress=progress.update,
+                        )
         except Exception as exc:  # any database failure must end with a non-zero exit
             raise CommandError(f"{self.failure}: {exc}") from exc
         if dry_run:

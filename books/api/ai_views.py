@@ -5,7 +5,8 @@ serialize its result. Every response says which provider answered (`openai` or `
 AI failures are rendered by the one exception handler: 429 (with Retry-After), 503, 400 or 502,
 each with `retryable`, `retry_after` and `correlation_id`."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,10 +18,30 @@ from books.services import authoring
 
 BOOK_CONTEXT = ("title", "genre", "target_audience")
 AI_ERRORS = (400, 401, 403, 404, 422, 429, 502, 503)
+# `?async=true` (generate-toc, generate-draft, chapter generate-questions): the same checks,
+# then a background job instead of the call (jobs.api.hooks).
+ASYNC = OpenApiParameter(
+    "async",
+    OpenApiTypes.BOOL,
+    description="true: validate, then run as a background job and answer 202 with the job "
+    "(poll GET /jobs/{id}; its `result` is this endpoint's 200 body, its `error` the error).",
+    default=False,
+)
+JOB_ACCEPTED = OpenApiResponse(
+    {"$ref": "#/components/schemas/JobOutput"}, description="Queued as a job (?async=true)"
+)
+
+
+def async_job(request, *, kind: str, book, params: dict):
+    """202 with a queued job when the request says ?async=true, else None (run inline)."""
+    from jobs.api.hooks import async_job_response  # lazy: jobs depends on books, not back
+
+    return async_job_response(request, kind=kind, book=book, params=params)
 
 
 class AnalyzeSummaryView(APIView):
     ratelimit_scopes = {"post": "analyze_summary"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="books_analyze_summary",
@@ -43,6 +64,7 @@ class AnalyzeSummaryView(APIView):
 
 class ClarifyingQuestionsView(APIView):
     ratelimit_scopes = {"post": "clarifying_questions"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="books_generate_questions",
@@ -68,12 +90,13 @@ class ClarifyingQuestionsView(APIView):
 
 class GenerateTocView(APIView):
     ratelimit_scopes = {"post": "generate_toc"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="books_generate_toc",
-        parameters=[BOOK_ID],
+        parameters=[BOOK_ID, ASYNC],
         request=s.GenerateTocInput,
-        responses={200: s.GenerateTocOutput, **ERRORS(*AI_ERRORS, 409)},
+        responses={200: s.GenerateTocOutput, 202: JOB_ACCEPTED, **ERRORS(*AI_ERRORS, 409)},
         description="Generate the TOC from the summary and the answers and store it (version "
         '+ 1). 409 `toc_has_content` when chapters have content, unless `"overwrite": true`; '
         "409 `version_conflict` for a stale `expected_version`.",
@@ -86,6 +109,8 @@ class GenerateTocView(APIView):
             action="generate TOC for",
         )
         data = valid_data(s.GenerateTocInput, request.data)
+        if queued := async_job(request, kind="generate_toc", book=book, params=dict(data)):
+            return queued
         result = authoring.toc_generate(
             book=book,
             question_responses=data.get("question_responses"),
@@ -98,12 +123,13 @@ class GenerateTocView(APIView):
 
 class GenerateDraftView(APIView):
     ratelimit_scopes = {"post": "generate_draft"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="books_chapters_generate_draft",
-        parameters=[BOOK_ID, CHAPTER_ID],
+        parameters=[BOOK_ID, CHAPTER_ID, ASYNC],
         request=s.GenerateDraftInput,
-        responses={200: s.GenerateDraftOutput, **ERRORS(*AI_ERRORS, 409)},
+        responses={200: s.GenerateDraftOutput, 202: JOB_ACCEPTED, **ERRORS(*AI_ERRORS, 409)},
         description='A chapter draft from the author\'s answers; with `"save": true` it is '
         "also stored as the chapter's content (versioned).",
     )
@@ -115,6 +141,9 @@ class GenerateDraftView(APIView):
             action="generate draft for",
         )
         data = valid_data(s.GenerateDraftInput, request.data)
+        params = {**data, "chapter_id": chapter_id}
+        if queued := async_job(request, kind="generate_draft", book=book, params=params):
+            return queued
         result = authoring.chapter_draft_generate(
             book=book,
             chapter_id=chapter_id,
@@ -130,6 +159,7 @@ class GenerateDraftView(APIView):
 
 class TransformStyleView(APIView):
     ratelimit_scopes = {"post": "transform_style"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="books_chapters_transform_style",

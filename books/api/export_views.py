@@ -2,12 +2,12 @@
 scope `export`) and GET /books/{id}/export/formats. Ownership first (malformed/unknown id 404,
 another user's book 403), then the query string is validated (422), then one service call."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from autoauthor.api.downloads import file_response
 from autoauthor.api.parsers import query_values
 from autoauthor.schema import ERRORS
 from books.api.export_serializers import ExportFormatsOutput, ExportInput, PdfExportInput
@@ -34,7 +34,9 @@ def _export_schema(fmt: str, input_class):
         description=(
             "Title page, contents, then every chapter in TOC order with its subchapters. "
             "Empty chapters are left out unless include_empty_chapters is true. 400 when the "
-            "book has no chapters or no content, 504 past EXPORT_TIMEOUT_SECONDS."
+            "book has no chapters or no content, 504 past EXPORT_TIMEOUT_SECONDS. 429 "
+            "`too_many_concurrent` (with Retry-After) while the user already runs an export or "
+            "the server runs as many as it can at once."
         ),
     )
 
@@ -43,6 +45,7 @@ class _BookExportView(APIView):
     """Shared flow of the four downloads; subclasses name the format and its input."""
 
     ratelimit_scopes = {"get": "export"}
+    concurrency_scopes = {"get": "export"}
     export_format = ""
     input_class = ExportInput
 
@@ -68,14 +71,12 @@ class _BookExportView(APIView):
             include_empty=include_empty,
             **options,
         )
-        content_type = result.mime_type
-        if content_type.startswith("text/"):
-            content_type += "; charset=utf-8"
-        response = FileResponse(result.file, content_type=content_type)
-        response["Content-Disposition"] = result.content_disposition
-        response["Content-Length"] = str(result.size)
-        response["Cache-Control"] = "no-store"
-        return response
+        return file_response(
+            result.file,
+            mime_type=result.mime_type,
+            size=result.size,
+            content_disposition=result.content_disposition,
+        )
 
 
 class BookExportPdfView(_BookExportView):

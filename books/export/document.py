@@ -35,7 +35,9 @@ class ExportCancelled(Exception):
 
 
 class Deadline:
-    """A cooperative stop signal: renderers call `check()` between chapters and blocks."""
+    """A cooperative stop signal: renderers call `check()` between chapters and blocks, and
+    `chapter_done(index, total)` after each chapter (a progress hook: background jobs record
+    "chapter 12 of 40"; a plain deadline ignores it)."""
 
     def __init__(self, seconds: float | None = None):
         self._at = None if seconds is None else time.monotonic() + seconds
@@ -47,6 +49,9 @@ class Deadline:
     def check(self) -> None:
         if self._cancelled or (self._at is not None and time.monotonic() > self._at):
             raise ExportCancelled
+
+    def chapter_done(self, index: int, total: int) -> None:
+        """Chapter `index` (1-based) of `total` was rendered."""
 
 
 NEVER = Deadline()
@@ -112,10 +117,13 @@ class ExportDocument:
         return " • ".join(parts)
 
     def iter_chapters(self) -> Iterator[ExportChapter]:
-        """The chapters with a deadline check before each one."""
-        for chapter in self.chapters:
+        """The chapters with a deadline check before each one, and `chapter_done` once the
+        renderer comes back for the next one."""
+        total = len(self.outline)
+        for index, chapter in enumerate(self.chapters, start=1):
             self.deadline.check()
             yield chapter
+            self.deadline.chapter_done(index, total)
 
 
 @dataclass(frozen=True, slots=True)

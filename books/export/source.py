@@ -1,16 +1,21 @@
 """The adapter from a Book to the neutral export document.
 
 The chapter structure comes from the chapter selectors (`books.selectors.chapters_flat`, the one
-TOC reader: pre-order, level, parent_id, merged with the Chapter documents); the HTML content is
-read through `books.selectors.chapter_documents` in batches of `BATCH_SIZE` chapters, twice:
+TOC reader: pre-order, level, parent_id, merged with the Chapter documents). What each chapter
+holds for an export (has it visible content, how many words) was stored by its content save
+(`Chapter.has_visible_content`, `visible_word_count`, computed by
+`books.export.document.content_stats`), so:
 
-1. `BookExportSource(book)` reads every chapter once to learn which have visible content and
-   how many words they hold (the contents page, the 400 checks and `book_stats` need that before
-   anything is rendered); each batch is dropped once counted.
+1. `BookExportSource(book)` reads the Chapter documents once *without* their content (one
+   query) and knows which chapters have visible content and how many words they hold (the
+   contents page, the 400 checks and `book_stats` need that before anything is rendered);
+   `book_export_stats` is the same facts for the formats endpoint, from one query projected on
+   the two stored fields.
 2. `document(...)` returns an `ExportDocument` whose chapters iterable loads the selected
-   chapters batch by batch again, as the renderer reaches them.
+   chapters' HTML in batches of `BATCH_SIZE`, as the renderer reaches them.
 
-So at most one batch of source HTML is in memory next to the renderer's own output.
+So at most one batch of source HTML is in memory next to the renderer's own output, and the
+HTML is parsed once per export (by the renderer's pass), never to measure it.
 """
 
 from __future__ import annotations
@@ -27,10 +32,9 @@ from books.export.document import (
     ExportDocument,
     Reiterable,
     SourceChapter,
-    content_stats,
     select_chapters,
 )
-from books.selectors import chapter_documents, chapters_flat
+from books.selectors import chapter_documents, chapter_visible_stats, chapters_flat, toc_iter_nodes
 
 BATCH_SIZE = 8
 WORDS_PER_PAGE = 300
@@ -51,8 +55,34 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
+def _stats(*, total_chapters: int, with_content: int, words: int) -> dict:
+    return {
+        "total_chapters": total_chapters,
+        "chapters_with_content": with_content,
+        "total_word_count": words,
+        "estimated_pages": max(1, math.ceil(words / WORDS_PER_PAGE)) if words else 0,
+    }
+
+
+def book_export_stats(*, book) -> dict:
+    """`book_stats` of the formats endpoint: the flattened TOC's chapter count, the listed
+    chapters with visible content and their visible words (each listed id counted once, as the
+    export does), pages at WORDS_PER_PAGE words (at least 1 when there are words). One MongoDB
+    query projected on the stored counts; no chapter content is read."""
+    nodes = list(toc_iter_nodes(book.toc))
+    stored = chapter_visible_stats(book=book) if nodes else {}
+    listed = {node.get("id") for node, _, _ in nodes if node.get("id")}
+    counts = [stored.get(chapter_id, (False, 0)) for chapter_id in listed]
+    return _stats(
+        total_chapters=len(nodes),
+        with_content=sum(1 for has, _ in counts if has),
+        words=sum(words for _, words in counts),
+    )
+
+
 class BookExportSource:
-    """One book's chapters, measured (pass 1) and ready to be turned into a document."""
+    """One book's chapters, measured from their stored counts and ready to be turned into a
+    document."""
 
     def __init__(
         self, book, *, owner=None, deadline: Deadline = NEVER, batch_size: int = BATCH_SIZE
@@ -62,18 +92,17 @@ class BookExportSource:
         self.owner = owner
         self.deadline = deadline
         self.batch_size = batch_size
-        self.rows = chapters_flat(book=book, include_content=False)
+        deadline.check()
+        docs = chapter_documents(book=book, include_content=False)
+        self.rows = chapters_flat(book=book, docs=docs)
         self.has_content: dict[str, bool] = {}
         self.words: dict[str, int] = {}
-        ids = [row["id"] for row in self.rows if row.get("id")]
-        for batch in _batches(ids, batch_size):
-            deadline.check()
-            docs = chapter_documents(book=book, chapter_ids=batch, include_content=True)
-            for chapter_id in batch:
+        for row in self.rows:
+            chapter_id = row.get("id")
+            if chapter_id:
                 doc = docs.get(chapter_id)
-                has, words = content_stats(doc.content if doc is not None else "")
-                self.has_content[chapter_id] = has
-                self.words[chapter_id] = words
+                self.has_content[chapter_id] = bool(doc is not None and doc.has_visible_content)
+                self.words[chapter_id] = (doc.visible_word_count or 0) if doc is not None else 0
 
     # -- facts ------------------------------------------------------------------------------
     @property
@@ -89,14 +118,12 @@ class BookExportSource:
         return sum(self.words.values())
 
     def stats(self) -> dict:
-        """`book_stats` of the formats endpoint."""
-        words = self.total_word_count
-        return {
-            "total_chapters": self.total_chapters,
-            "chapters_with_content": self.chapters_with_content,
-            "total_word_count": words,
-            "estimated_pages": max(1, math.ceil(words / WORDS_PER_PAGE)) if words else 0,
-        }
+        """`book_stats` of the formats endpoint (the same as `book_export_stats`)."""
+        return _stats(
+            total_chapters=self.total_chapters,
+            with_content=self.chapters_with_content,
+            words=self.total_word_count,
+        )
 
     # -- the document -----------------------------------------------------------------------
     def document(self, *, include_empty: bool) -> ExportDocument:

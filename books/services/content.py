@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.services.audit import audit_record
 from autoauthor.api.errors import Conflict, NotFound
 from autoauthor.queries import one_or_none
+from books.export.document import content_stats
 from books.models import (
     AccessType,
     Book,
@@ -115,12 +116,16 @@ def chapter_content_save(
 
     With `auto_update_metadata` it also sets `word_count` (whitespace words), `last_modified`,
     `estimated_reading_time` = max(1, words // 200) and takes one automatic status step (§3.4).
+    Whatever `auto_update_metadata` says, it stores what an export sees in the content
+    (`visible_word_count`, `has_visible_content`: `content_stats`, the export's own definition),
+    so export stats and chapter selection never parse the HTML again.
     The chapter must be listed by the TOC (404 "Chapter not found"). Also bumps the book's
     `updated_at` (not its TOC version) and writes a `chapter_content_update` audit row (content by
     length) and an `update_content` access log. Returns the saved Chapter."""
     if toc_node_find(book.toc, chapter_id) is None:
         raise chapter_not_found()
     words = word_count(content)
+    has_visible_content, visible_words = content_stats(content)
     for _ in range(CONTENT_SAVE_ATTEMPTS):
         chapter = chapter_document_ensure(book=book, chapter_id=chapter_id)
         if expected_version is not None and chapter.version != expected_version:
@@ -128,7 +133,12 @@ def chapter_content_save(
                 CONTENT_CONFLICT, code="version_conflict", current_version=chapter.version
             )
         now = timezone.now()
-        fields: dict[str, Any] = {"content": content, "updated_at": now}
+        fields: dict[str, Any] = {
+            "content": content,
+            "updated_at": now,
+            "visible_word_count": visible_words,
+            "has_visible_content": has_visible_content,
+        }
         if auto_update_metadata:
             fields.update(
                 word_count=words,

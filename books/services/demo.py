@@ -273,12 +273,15 @@ def demo_book_create(*, owner, template: dict, title_suffix: str = "") -> Book:
 
 
 def demo_books_ensure(
-    *, owner, count: int | None = None, progress: Callable[[Book], None] | None = None
+    *,
+    owner,
+    count: int | None = None,
+    progress: Callable[[Book, int, int], None] | None = None,
 ) -> list[Book]:
     """Give `owner` demo books. With `count` None (the default run of `make run`) this is
     idempotent: an owner who already has books gets none, otherwise DEFAULT_DEMO_BOOKS. An
     explicit `count` always adds that many (titles numbered past the templates). Returns the
-    books created; `progress(book)` is called after each."""
+    books created; `progress(book, created_so_far, count)` is called after each."""
     if count is None:
         if Book.objects.filter(owner=owner, deleted_at=None).exists():
             return []
@@ -293,5 +296,5 @@ def demo_books_ensure(
         book = demo_book_create(owner=owner, template=template, title_suffix=suffix)
         created.append(book)
         if progress is not None:
-            progress(book)
+            progress(book, len(created), count)
     return created

@@ -32,7 +32,7 @@ from django.db import close_old_connections
 
 from autoauthor.api.errors import DomainError, GatewayTimeout, Invalid, ServiceUnavailable
 from books.export import FORMATS, Deadline, ExportCancelled
-from books.export.source import BookExportSource
+from books.export.source import BookExportSource, book_export_stats
 from books.models import AccessType, ChapterAccessLog
 
 logger = logging.getLogger("autoauthor.export")
@@ -101,25 +101,73 @@ def content_disposition(title: str | None, extension: str) -> tuple[str, str]:
     return f"{stem}{extension}", value
 
 
+def export_render(
+    *, book, owner, fmt: str, include_empty: bool, options: dict, deadline: Deadline, out: IO[bytes]
+) -> int:
+    """Check the 400 rules and render `book` as `fmt` into `out`, in the calling thread, under
+    `deadline` only (no thread pool, no time limit of its own: `book_export` adds those, a
+    background job its own). Returns the number of chapters exported."""
+    source = BookExportSource(book, owner=owner, deadline=deadline)
+    if source.total_chapters == 0:
+        raise Invalid(EXPORT_NO_CHAPTERS, code="export_no_chapters")
+    if not include_empty and source.chapters_with_content == 0:
+        raise Invalid(EXPORT_NO_CONTENT, code="export_no_content")
+    document = source.document(include_empty=include_empty)
+    FORMATS[fmt].render(document, out, **options)
+    return len(document.outline)
+
+
+def export_available(fmt: str) -> None:
+    """503 `export_unavailable` when the format's library is not installed."""
+    export_format = FORMATS[fmt]
+    if not export_format.available:
+        raise ServiceUnavailable(
+            f"{_LABELS[fmt]} export unavailable: {export_format.library} is not installed",
+            code="export_unavailable",
+        )
+
+
+def export_log(
+    *, book, user, fmt: str, include_empty: bool, size: int, count: int, options: dict
+) -> None:
+    """The access-log row of one successful export (module docstring)."""
+    metadata = {
+        "format": fmt,
+        "chapters_exported": count,
+        "include_empty_chapters": include_empty,
+        "size_bytes": size,
+        **options,
+    }
+    ChapterAccessLog.objects.create(
+        user=user,
+        book=book,
+        chapter_id=EXPORT_LOG_CHAPTER_ID,
+        access_type=_ACCESS_TYPES[fmt],
+        metadata=metadata,
+    )
+
+
 def _generate(*, book, owner, fmt: str, include_empty: bool, options: dict, deadline: Deadline):
     """Worker: measure, check the 400 rules, render into a spooled file."""
     close_old_connections()
     try:
-        source = BookExportSource(book, owner=owner, deadline=deadline)
-        if source.total_chapters == 0:
-            raise Invalid(EXPORT_NO_CHAPTERS, code="export_no_chapters")
-        if not include_empty and source.chapters_with_content == 0:
-            raise Invalid(EXPORT_NO_CONTENT, code="export_no_content")
-        document = source.document(include_empty=include_empty)
         out = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)
         try:
-            FORMATS[fmt].render(document, out, **options)
+            count = export_render(
+                book=book,
+                owner=owner,
+                fmt=fmt,
+                include_empty=include_empty,
+                options=options,
+                deadline=deadline,
+                out=out,
+            )
             size = out.tell()
             out.seek(0)
         except BaseException:
             out.close()
             raise
-        return out, size, len(document.outline)
+        return out, size, count
     finally:
         close_old_connections()
 
@@ -135,11 +183,7 @@ def book_export(*, book, user, fmt: str, include_empty: bool = False, **options)
     EXPORT_TIMEOUT_SECONDS and record the export in the access log. Rules: module docstring."""
     export_format = FORMATS[fmt]
     label = _LABELS[fmt]
-    if not export_format.available:
-        raise ServiceUnavailable(
-            f"{label} export unavailable: {export_format.library} is not installed",
-            code="export_unavailable",
-        )
+    export_available(fmt)
     timeout = float(settings.EXPORT_TIMEOUT_SECONDS)
     deadline = Deadline(timeout)
     future = _executor.submit(
@@ -166,20 +210,15 @@ def book_export(*, book, user, fmt: str, include_empty: bool = False, **options)
         raise ExportFailed(f"Failed to generate {label}") from exc
 
     filename, disposition = content_disposition(book.title, export_format.extension)
-    metadata = {
-        "format": fmt,
-        "chapters_exported": count,
-        "include_empty_chapters": include_empty,
-        "size_bytes": size,
-        **options,
-    }
     try:
-        ChapterAccessLog.objects.create(
-            user=user,
+        export_log(
             book=book,
-            chapter_id=EXPORT_LOG_CHAPTER_ID,
-            access_type=_ACCESS_TYPES[fmt],
-            metadata=metadata,
+            user=user,
+            fmt=fmt,
+            include_empty=include_empty,
+            size=size,
+            count=count,
+            options=options,
         )
     except BaseException:
         out.close()
@@ -203,8 +242,8 @@ def _is_database_error(exc: BaseException) -> bool:
 def export_formats(*, book) -> dict:
     """The formats endpoint body: every format with its availability and options, and the
     book's stats (flattened chapter count, chapters with visible content, words of the
-    HTML-stripped content, pages at 300 words, at least 1 when there are words)."""
-    source = BookExportSource(book)
+    HTML-stripped content, pages at 300 words, at least 1 when there are words), from the
+    counts each content save stored: one projected query, no chapter content read."""
     return {
         "formats": [
             {
@@ -218,5 +257,5 @@ def export_formats(*, book) -> dict:
             }
             for f in FORMATS.values()
         ],
-        "book_stats": source.stats(),
+        "book_stats": book_export_stats(book=book),
     }

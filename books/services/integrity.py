@@ -16,6 +16,9 @@ What can go wrong without multi-document transactions, and what each check finds
   Chapter document or its book gone). Repair: deleted with its responses and ratings.
 - `deleted_book`: a book left with `deleted_at` set (an interrupted cascade delete). Repair:
   `book_purge_deleted`.
+- `stale_counts`: chapters whose stored export counts (`has_visible_content`,
+  `visible_word_count`) are not what their content gives (books.services.chapter_counts).
+  Repair: `chapter_counts_refresh`.
 
 Documents younger than `grace` are left alone: a write in flight (a chapter being created or
 deleted, a book being deleted) passes through these states for a moment. Every repair re-reads
@@ -36,6 +39,7 @@ from books.models import Book, Chapter
 from books.selectors import toc_chapter_ids, toc_chapter_nodes
 from books.services import books as book_services
 from books.services import toc as toc_services
+from books.services.chapter_counts import chapter_counts_refresh, chapter_counts_stale
 
 DEFAULT_GRACE = timedelta(minutes=5)
 BOOK_BATCH_SIZE = 200
@@ -46,6 +50,7 @@ REPAIR_ORDER = (
     "duplicate_chapter_id",
     "dangling_chapter",
     "orphan_question",
+    "stale_counts",
 )
 
 
@@ -124,12 +129,13 @@ def data_problems_find(
     *,
     grace: timedelta = DEFAULT_GRACE,
     batch_size: int = BOOK_BATCH_SIZE,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Problem]:
     """Every problem of the module docstring, book by book in batches of `batch_size` (three
     queries per batch: books, their Chapter documents, their questions; plus two global ones
-    for deleted books and questions of missing books). `progress(books_checked, total)` runs
-    after each batch. Reads only."""
+    for deleted books and questions of missing books), then every chapter's stored counts
+    (`chapter_counts_stale`). `progress("books" | "chapters", checked, total)` runs after each
+    batch. Reads only."""
     from questions.models import Question
 
     cutoff = timezone.now() - grace
@@ -194,7 +200,7 @@ def data_problems_find(
                 )
         checked += len(books)
         if progress is not None:
-            progress(checked, total)
+            progress("books", checked, total)
     book_ids = set(Question.objects.values_list("book_id", flat=True).distinct())
     known = set(Book.objects.filter(pk__in=list(book_ids)).values_list("pk", flat=True))
     for book_id in sorted(book_ids - known, key=str):
@@ -205,6 +211,17 @@ def data_problems_find(
                 str(book_id),
                 f"{len(pks)} question(s) of a missing book",
                 question_ids=pks,
+            )
+        )
+    chapter_progress = None if progress is None else lambda done, of: progress("chapters", done, of)
+    for book_id, chapter_ids in sorted(chapter_counts_stale(progress=chapter_progress).items()):
+        problems.append(
+            Problem(
+                "stale_counts",
+                book_id,
+                f"{len(chapter_ids)} chapter(s) whose stored word count or content flag "
+                f"disagrees with their content: {', '.join(sorted(chapter_ids))}",
+                tuple(sorted(chapter_ids)),
             )
         )
     return problems
@@ -282,6 +299,9 @@ def data_problem_fix(*, problem: Problem, grace: timedelta = DEFAULT_GRACE) -> s
             return "already fixed"
         deleted, _ = Question.objects.filter(pk__in=orphans).delete()
         return f"deleted {deleted} row(s) (questions with their responses and ratings)"
+    if problem.kind == "stale_counts":
+        updated = chapter_counts_refresh(book_id=problem.book_id, chapter_ids=problem.chapter_ids)
+        return f"stored the counts of {updated} chapter(s)" if updated else "already fixed"
     raise DomainError(f"{problem.kind} cannot be repaired automatically", code="not_fixable")
 
 

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from autoauthor.api.parsers import query_values
 from autoauthor.schema import ERRORS
+from books.api.ai_views import ASYNC, JOB_ACCEPTED, async_job
 from questions import selectors, services
 from questions.api.serializers import (
     BatchResponseItemInput,
@@ -48,12 +49,14 @@ def generation_payload(result: services.GenerationResult, *, regenerated: bool) 
 
 class GenerateQuestionsView(APIView):
     ratelimit_scopes = {"post": "chapter_questions_generate"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="chapter_questions_generate",
         tags=TAGS,
+        parameters=[ASYNC],
         request=GenerateQuestionsInput,
-        responses={200: GenerateQuestionsOutput, **ERRORS(*AI_ERRORS)},
+        responses={200: GenerateQuestionsOutput, 202: JOB_ACCEPTED, **ERRORS(*AI_ERRORS)},
         description="Generate interview questions for the chapter (3–20, appended to the "
         "existing ones). AI provider failures are returned as errors and store nothing; "
         "when the provider returns too few usable questions, template questions fill in "
@@ -65,6 +68,9 @@ class GenerateQuestionsView(APIView):
         book, chapter = selectors.chapter_get_for_user(
             book_id=book_id, chapter_id=chapter_id, user=request.user, include_content=True
         )
+        params = {**data.validated_data, "chapter_id": chapter_id}
+        if queued := async_job(request, kind="generate_questions", book=book, params=params):
+            return queued
         result = services.questions_generate(
             book=book, chapter=chapter, user=request.user, **data.validated_data
         )
@@ -73,6 +79,7 @@ class GenerateQuestionsView(APIView):
 
 class RegenerateQuestionsView(APIView):
     ratelimit_scopes = {"post": "chapter_questions_regenerate"}
+    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="chapter_questions_regenerate",

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import connection
 
 pytestmark = pytest.mark.django_db
-PROJECT_APPS = {"accounts", "books", "questions"}
+PROJECT_APPS = {"accounts", "books", "questions", "jobs"}
 
 
 def test_every_unique_index_has_one_key():

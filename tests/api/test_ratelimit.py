@@ -128,3 +128,13 @@ def test_gunicorn_servers_survive_a_redis_outage_and_share_limits_again(user, tm
             assert client.get(key) == b"6"
     finally:
         redis_server.stop()
+
+
+@pytest.mark.django_db
+def test_head_counts_against_the_get_scope(api, settings):
+    """Django answers HEAD with the GET handler, so a HEAD costs what a GET costs: it is counted
+    in the GET's scope (a HEAD of an export renders the whole book)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "2/60"}
+    codes = [api.head(reverse("users-me")).status_code for _ in range(2)]
+    codes.append(api.get(reverse("users-me")).status_code)
+    assert codes == [200, 200, 429]

@@ -64,7 +64,9 @@ def test_purge_command_deletes_only_old_logs_in_batches(logs):
     call_command("purge_access_logs", "--days", "90", "--batch-size", "4", stdout=out)
     text = out.getvalue()
     assert "Deleted 10 access logs older than 90 days" in text
-    assert "deleted 4 so far" in text and "deleted 8 so far" in text  # progress per batch
+    # progress per batch (autoauthor.progress), then its final line
+    assert "Deleting access logs: 4/10 (40%)" in text and "access logs: 8/10 (80%)" in text
+    assert "Deleting access logs: 10/10 (100%) done in" in text
     assert ChapterAccessLog.objects.count() == 6
     cutoff = timezone.now() - timedelta(days=90)
     assert not ChapterAccessLog.objects.filter(timestamp__lt=cutoff).exists()

@@ -13,6 +13,7 @@ from accounts.models import AuditLog
 from books.models import Book, Chapter, ChapterAccessLog
 from books.read_cache import book_changed
 from books.services.books import book_delete, book_purge_deleted
+from jobs.models import Job
 from questions.models import Question, QuestionRating, QuestionResponse
 from tests.factories import BookFactory
 
@@ -41,6 +42,7 @@ def populate(book, user, reader):
             QuestionResponse.objects.create(question=question, user=who, response_text="Things")
             QuestionRating.objects.create(question=question, user=who, rating=4)
     ChapterAccessLog.objects.create(user=user, book=book, chapter_id="c1", access_type="tab_state")
+    Job.objects.create(owner=user, book=book, kind="export", params={"format": "pdf"})
 
 
 def rows_of(book_pk) -> dict[str, int]:
@@ -53,6 +55,7 @@ def rows_of(book_pk) -> dict[str, int]:
         "questions": Question.objects.filter(book_id=book_pk).count(),
         "question_responses": QuestionResponse.objects.filter(question__book_id=book_pk).count(),
         "question_ratings": QuestionRating.objects.filter(question__book_id=book_pk).count(),
+        "jobs": Job.objects.filter(book_id=book_pk).count(),
     }
 
 
@@ -64,7 +67,7 @@ def test_every_model_referencing_a_book_is_covered():
         for field in model._meta.get_fields()
         if isinstance(field, models.ForeignKey) and field.related_model is Book
     }
-    assert direct <= {"chapters", "chapter_access_logs", "questions"}
+    assert direct <= {"chapters", "chapter_access_logs", "questions", "jobs_job"}
 
 
 def test_delete_removes_everything_of_the_book_and_nothing_else(api, user, other_user):
@@ -80,6 +83,7 @@ def test_delete_removes_everything_of_the_book_and_nothing_else(api, user, other
         "questions": 2,
         "question_responses": 4,
         "question_ratings": 4,
+        "jobs": 1,
     }
 
     response = api.delete(reverse("books-detail", kwargs={"book_id": str(book.pk)}))

@@ -178,7 +178,7 @@ def test_validate_data_reports_every_problem_and_exits_1(broken):
     assert f"[dangling_chapter] book {book_id}: 1 chapter document(s) not in the TOC: ch2" in text
     assert f"[orphan_question] book {book_id}: 3 question(s) of chapter ch2" in text
     assert f"[deleted_book] book {broken['half_deleted'].pk}" in text
-    assert "checked 1/1 books" in text
+    assert "Checking books: 1/1 (100%) done in" in text
 
 
 def test_validate_data_fix_dry_run_changes_nothing(broken):

@@ -48,7 +48,8 @@ def test_purge_audit_log_deletes_old_rows_and_records_the_purge(db):
     assert AuditLog.objects.filter(pk__in=[row.pk for row in old]).count() == 3
 
     out = run("purge_audit_log", "--days", "365", "--batch-size", "2")
-    assert "deleted 2 so far" in out and "Deleted 3 audit rows older than 365 days" in out
+    assert "Deleting audit rows: 2/3 (66%)" in out  # progress per batch
+    assert "Deleted 3 audit rows older than 365 days" in out
     assert not AuditLog.objects.filter(pk__in=[row.pk for row in old]).exists()
     assert AuditLog.objects.filter(pk=recent.pk).exists()
     purge = AuditLog.objects.get(action="audit_log_purge")

@@ -103,6 +103,7 @@ def test_readme_commands_work_after_make_run(tmp_path):
             ["validate_data"],
             ["purge_access_logs", "--days", "90", "--dry-run"],
             ["purge_audit_log", "--days", "365", "--dry-run"],
+            ["purge_jobs", "--dry-run"],
             ["export_book", book_id, "--format", "markdown", "--output", str(tmp_path / "b.md")],
         ):
             result = run(checkout, env, "manage.py", *command)

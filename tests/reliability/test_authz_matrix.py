@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from tests.conftest import bearer_client
 from tests.reliability.support import SEED_SUMMARY, SEED_TOC
 
-ID_GROUPS = {"book_id", "chapter_id", "question_id", "user_id"}
+ID_GROUPS = {"book_id", "chapter_id", "question_id", "user_id", "job_id"}
 METHODS = ("get", "post", "put", "patch", "delete")
 CONTENT = "Ada climbed the stairs of the lighthouse, counting the storms she had survived."
 TITLE = "Secret Manuscript Of Author One"
@@ -87,6 +87,8 @@ def valid_body(name: str, method: str, owner) -> tuple[object, str]:
         ],
         ("chapter-question-response", "put"): {"response_text": "overwritten"},
         ("chapter-question-rating", "post"): {"rating": 1},
+        ("book-exports", "post"): {"format": "pdf"},
+        ("job-detail", "delete"): None,
         ("books-detail", "delete"): None,
         ("users-detail", "delete"): None,
     }
@@ -108,7 +110,7 @@ def valid_body(name: str, method: str, owner) -> tuple[object, str]:
 @pytest.fixture
 def victim(user, api, settings):
     """The first user's data, created through the API: book, summary, TOC, content, questions
-    with an answer and a rating."""
+    with an answer and a rating, and an export job (queued: no worker runs here)."""
     settings.RATELIMIT_ENABLE = False
     settings.OPENAI_API_KEY = ""
     book = api.post(reverse("books-list"), {"title": TITLE}, format="json").json()
@@ -132,12 +134,16 @@ def victim(user, api, settings):
         format="json",
     )
     assert saved.status_code == 200
+    job = api.post(reverse("book-exports", kwargs={"book_id": book_id}), {"format": "markdown"},
+                   format="json")  # fmt: skip
+    assert job.status_code == 202, job.content
     return {
         "kwargs": {
             "book_id": book_id,
             "chapter_id": "ch1",
             "question_id": question_id,
             "user_id": str(user.pk),
+            "job_id": job.json()["id"],
         },
         # Nothing of this may reach another user.
         "secrets": [
@@ -147,6 +153,7 @@ def victim(user, api, settings):
             CONTENT[:40],
             answer,
             saved.json()["response"]["id"],
+            job.json()["id"],
             *[q["question_text"] for q in questions],
             *[q["id"] for q in questions[1:]],
             *[c["title"] for c in SEED_TOC["chapters"]],
@@ -164,7 +171,8 @@ def call(client: APIClient, method: str, url: str, body, fmt: str):
 def test_matrix_covers_every_id_route():
     names = {name for name, _, _ in ROUTES}
     # A few anchors: if enumeration breaks, the matrix must not silently pass on nothing.
-    assert {"books-detail", "chapter-content", "chapter-question-response", "users-detail"} <= names
+    assert {"books-detail", "chapter-content", "chapter-question-response", "users-detail",
+            "job-detail", "job-download"} <= names  # fmt: skip
     assert len(CASES) >= 40
 
 
@@ -209,3 +217,5 @@ def test_other_user_and_anonymous_are_refused_everywhere(victim, other_user, use
     ).json()
     assert response["response"]["response_text"] == "My secret answer about the keeper"
     assert api.get(reverse("users-me")).status_code == 200
+    job = api.get(reverse("job-detail", kwargs={"job_id": kwargs["job_id"]}))
+    assert job.status_code == 200 and job.json()["status"] == "queued"  # not cancelled

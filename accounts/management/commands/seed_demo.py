@@ -1,12 +1,19 @@
 """Create demo data for a fresh install: the demo admin and demo user (printed credentials) and
 realistic demo books for the demo user. Idempotent: `make run` calls it on every start."""
 
+from contextlib import ExitStack
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.demo import demo_users_ensure
 from autoauthor.api.context import system_actor
+from autoauthor.progress import Progress
 from books.services.demo import DEFAULT_DEMO_BOOKS, demo_books_ensure
+
+# Up to this many books, each created book gets a line of its own (title and id) besides the
+# progress display; a larger --books run shows the progress only.
+BOOK_LINES = 10
 
 
 class Command(BaseCommand):
@@ -39,10 +46,22 @@ class Command(BaseCommand):
                 accounts = demo_users_ensure()
                 demo_user = next(user for user, _, _ in accounts if not user.is_staff)
 
-                def progress(book):
-                    self.stdout.write(f"  created demo book: {book.title} ({book.pk})")
+                # Opened at the first book: a run that adds none prints no progress at all.
+                with ExitStack() as stack:
+                    display: Progress | None = None
 
-                created = demo_books_ensure(owner=demo_user, count=books, progress=progress)
+                    def progress(book, done: int, total: int) -> None:
+                        nonlocal display
+                        if display is None:
+                            display = stack.enter_context(
+                                Progress(stream=self.stdout, label="Creating demo books")
+                            )
+                        display.total = total
+                        if total <= BOOK_LINES:
+                            display.note(f"  created demo book: {book.title} ({book.pk})")
+                        display.update(done)
+
+                    created = demo_books_ensure(owner=demo_user, count=books, progress=progress)
         except CommandError:
             raise
         except Exception as exc:  # any failure must end with a non-zero exit and a clear line

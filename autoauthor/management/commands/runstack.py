@@ -1,4 +1,5 @@
-"""`make run`: embedded MongoDB (unless MONGODB_URI is set), migrations, demo users, gunicorn."""
+"""`make run`: embedded MongoDB (unless MONGODB_URI is set), migrations, demo users, gunicorn
+and a Celery worker for the background jobs."""
 
 import os
 import signal
@@ -16,8 +17,8 @@ from autoauthor.embedded_mongo import EmbeddedMongo
 class Command(BaseCommand):
     help = (
         "Start everything `make run` needs: the embedded MongoDB server (SQLite engine, data in "
-        "var/) when MONGODB_URI is unset, migrations, the demo accounts, then gunicorn. Ctrl-C "
-        "stops everything it started."
+        "var/) when MONGODB_URI is unset, migrations, the demo accounts, then gunicorn and a "
+        "Celery worker (background jobs). Ctrl-C stops everything it started."
     )
     requires_system_checks: list = []
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             )
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         gunicorn = None
+        worker = None
         stopping = False
 
         def stop(signum, frame):
@@ -71,6 +73,7 @@ class Command(BaseCommand):
                 ],
                 env=env,
             )
+            worker = subprocess.Popen(worker_command(), env=env)
             bind = env.get("GUNICORN_BIND", f"127.0.0.1:{env.get('PORT', '8000')}")
             self.stdout.write(
                 f"\nAuto Author API:  http://{bind}/api/v1/\n"
@@ -78,21 +81,64 @@ class Command(BaseCommand):
                 f"ReDoc:            http://{bind}/redoc\n"
                 f"Admin:            http://{bind}/admin/\n"
                 f"Health:           http://{bind}/api/v1/health\n"
+                f"Jobs worker:      Celery, {settings.CELERY_WORKER_CONCURRENCY} threads, broker "
+                f"{_redacted(settings.CELERY_BROKER_URL)}\n"
                 "Press Ctrl-C to stop.\n"
             )
-            while not stopping and gunicorn.poll() is None:
+            while not stopping and gunicorn.poll() is None and worker.poll() is None:
                 time.sleep(0.5)
         except subprocess.CalledProcessError as exc:
             raise CommandError(
                 f"{' '.join(exc.cmd[1:3])} failed with exit code {exc.returncode}"
             ) from exc
         finally:
-            if gunicorn is not None and gunicorn.poll() is None:
-                gunicorn.terminate()
-                try:
-                    gunicorn.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    gunicorn.kill()
+            for process in (gunicorn, worker):
+                if process is not None and process.poll() is None:
+                    process.terminate()
+            for process in (gunicorn, worker):
+                _stop(process)
             if mongo is not None:
                 mongo.stop()
             self.stdout.write("Stopped.")
+
+
+def worker_command() -> list[str]:
+    """The Celery worker `make run` starts: the threads pool (one process; no fork of a
+    process that already holds a MongoClient), CELERY_WORKER_CONCURRENCY threads."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "autoauthor",
+        "worker",
+        "--pool",
+        "threads",
+        "--concurrency",
+        str(settings.CELERY_WORKER_CONCURRENCY),
+        "--hostname",
+        "worker@%h",
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
+def _stop(process) -> None:
+    """Wait for a terminated process (a worker finishes its running jobs), kill it after 15 s."""
+    if process is None:
+        return
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def _redacted(url: str) -> str:
+    """`url` without its password."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{rest}"
