@@ -270,28 +270,35 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def is_mongo(pid: int) -> bool:
+def process_kind(pid: int) -> str:
+    """ "mongodb" (the embedded server), "worker" (the Celery jobs worker) or "api"."""
     try:
-        return b"embedded_mongo" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return False
+        return "gone"
+    if b"embedded_mongo" in cmdline:
+        return "mongodb"
+    return "worker" if b"celery" in cmdline else "api"
 
 
 class RssSampler(threading.Thread):
-    """Samples the summed RSS of the API processes (gunicorn) and the database separately."""
+    """Samples the summed RSS of the API processes (gunicorn), of the jobs worker and of the
+    database separately."""
 
     def __init__(self, root_pid: int):
         super().__init__(daemon=True)
         self.root_pid = root_pid
-        self.peak_api = self.peak_db = 0
+        self.peak = {"api": 0, "worker": 0, "mongodb": 0}  # KiB
         self._stop = threading.Event()
 
     def run(self):
         while not self._stop.is_set():
-            pids = process_tree(self.root_pid)
-            db = sum(rss_kib(p) for p in pids if is_mongo(p))
-            api = sum(rss_kib(p) for p in pids if not is_mongo(p) and p != self.root_pid)
-            self.peak_api, self.peak_db = max(self.peak_api, api), max(self.peak_db, db)
+            now = dict.fromkeys(self.peak, 0)
+            for pid in process_tree(self.root_pid):
+                kind = process_kind(pid)
+                if pid != self.root_pid and kind in now:
+                    now[kind] += rss_kib(pid)
+            self.peak = {kind: max(self.peak[kind], now[kind]) for kind in self.peak}
             self._stop.wait(0.25)
 
     def stop(self):
@@ -424,8 +431,9 @@ def main():
             f"{row['p50_ms']:>8} {row['p99_ms']:>8} {row['error_rate'] * 100:>6.2f} "
             f"{row['conflicts']:>6} {cmds:>5}"
         )
-    print(f"\npeak RSS: API processes {sampler.peak_api / 1024:.0f} MiB, "
-          f"embedded MongoDB {sampler.peak_db / 1024:.0f} MiB")  # fmt: skip
+    peak = {kind: round(kib / 1024) for kind, kib in sampler.peak.items()}
+    print(f"\npeak RSS: API processes {peak['api']} MiB, jobs worker {peak['worker']} MiB, "
+          f"embedded MongoDB {peak['mongodb']} MiB")  # fmt: skip
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -434,7 +442,7 @@ def main():
         "engine": args.engine,
         "rows": rows,
         "mongodb_commands_per_request": counts,
-        "peak_rss_mib": {"api": sampler.peak_api / 1024, "mongodb": sampler.peak_db / 1024},
+        "peak_rss_mib": peak,
         "anchor_rps_c32": {"auth_bypassed": ANCHOR, "real_auth": ANCHOR_REAL_AUTH},
     }, indent=2))  # fmt: skip
     print(f"JSON written to {path.relative_to(ROOT)}")

@@ -14,6 +14,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from books.api import ai_serializers
+from books.api.ai_views import BOOK_CONTEXT
 from books.services import authoring
 from jobs.models import Job, JobKind
 from jobs.reporter import JobReporter
@@ -22,7 +23,6 @@ from questions import selectors as question_selectors
 from questions import services as question_services
 from questions.api.views import generation_payload
 
-BOOK_CONTEXT = ("title", "genre", "target_audience")
 CALLING = "waiting for the AI provider"
 
 

@@ -25,21 +25,20 @@ deleted, a book being deleted) passes through these states for a moment. Every r
 what it repairs, so a problem fixed meanwhile is skipped, never "fixed" twice.
 """
 
-import copy
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
 
-from autoauthor.api.errors import DomainError, ValidationFailed
+from autoauthor.api.errors import DomainError
 from autoauthor.queries import one_or_none
 from books.models import Book, Chapter
-from books.selectors import toc_chapter_ids, toc_chapter_nodes
+from books.selectors import toc_chapter_ids
 from books.services import books as book_services
 from books.services import toc as toc_services
 from books.services.chapter_counts import chapter_counts_refresh, chapter_counts_stale
+from books.services.integrity_toc import Problem, toc_problems, toc_repaired
 
 DEFAULT_GRACE = timedelta(minutes=5)
 BOOK_BATCH_SIZE = 200
@@ -52,77 +51,6 @@ REPAIR_ORDER = (
     "orphan_question",
     "stale_counts",
 )
-
-
-@dataclass
-class Problem:
-    kind: str
-    book_id: str
-    detail: str
-    chapter_ids: tuple[str, ...] = ()
-    question_ids: tuple = field(default=(), repr=False)
-
-    @property
-    def fixable(self) -> bool:
-        return self.kind != "invalid_toc"
-
-    def __str__(self) -> str:
-        return f"[{self.kind}] book {self.book_id}: {self.detail}"
-
-
-def _sibling_lists(toc) -> list[tuple[str, list[dict]]]:
-    nodes = toc_chapter_nodes(toc)
-    lists = [("top level", nodes)]
-    for node in nodes:
-        subs = [sub for sub in node.get("subchapters") or [] if isinstance(sub, dict)]
-        if subs:
-            lists.append((f"subchapters of {node.get('id')}", subs))
-    return lists
-
-
-def _toc_problems(book) -> list[Problem]:
-    problems = []
-    for where, siblings in _sibling_lists(book.toc):
-        counts = Counter(node.get("order") for node in siblings)
-        for order, count in sorted(counts.items(), key=lambda item: str(item[0])):
-            if count > 1:
-                ids = tuple(str(n.get("id")) for n in siblings if n.get("order") == order)
-                problems.append(
-                    Problem(
-                        "duplicate_order",
-                        str(book.pk),
-                        f"{where}: chapters {', '.join(ids)} share order {order}",
-                        ids,
-                    )
-                )
-    ids = [node.get("id") for node in _all_nodes(book.toc)]
-    for chapter_id, count in Counter(ids).items():
-        if chapter_id and count > 1:
-            problems.append(
-                Problem(
-                    "duplicate_chapter_id",
-                    str(book.pk),
-                    f"chapter id {chapter_id} is listed {count} times",
-                    (chapter_id,),
-                )
-            )
-    if not problems and book.toc:
-        try:
-            toc_services.toc_normalize(toc=copy.deepcopy(book.toc), old_toc=book.toc)
-        except ValidationFailed as exc:
-            error = exc.errors[0]
-            problems.append(
-                Problem("invalid_toc", str(book.pk), f"{error['field']}: {error['message']}")
-            )
-    return problems
-
-
-def _all_nodes(toc) -> list[dict]:
-    out = []
-    for node in toc_chapter_nodes(toc):
-        out.append(node)
-        out.extend(sub for sub in node.get("subchapters") or [] if isinstance(sub, dict))
-    return out
 
 
 def data_problems_find(
@@ -166,7 +94,7 @@ def data_problems_find(
         ).values_list("pk", "book_id", "chapter_id", "chapter_document_id"):
             questions[book_id].append((pk, chapter_id, document_id))
         for book in books:
-            problems.extend(_toc_problems(book))
+            problems.extend(toc_problems(book))
             listed = set(toc_chapter_ids(book.toc))
             dangling = sorted(
                 chapter_id
@@ -227,27 +155,6 @@ def data_problems_find(
     return problems
 
 
-def _toc_repaired(toc: dict) -> dict | None:
-    """The TOC with duplicate ids made unique (later ones lose their id) and duplicate sibling
-    orders renumbered 1..n in list order; None when there is nothing to repair."""
-    toc = copy.deepcopy(toc)
-    changed = False
-    seen: set = set()
-    for node in _all_nodes(toc):
-        if node.get("id") in seen:
-            node["id"] = None  # toc_replace assigns a fresh id
-            changed = True
-        elif node.get("id"):
-            seen.add(node["id"])
-    for _, siblings in _sibling_lists(toc):
-        orders = [node.get("order") for node in siblings]
-        if len(set(orders)) != len(orders):
-            for number, node in enumerate(siblings, start=1):
-                node["order"] = number
-            changed = True
-    return toc if changed else None
-
-
 def _book_fresh(book_id):
     return one_or_none(Book.objects.filter(pk=book_id, deleted_at=None))
 
@@ -262,7 +169,7 @@ def data_problem_fix(*, problem: Problem, grace: timedelta = DEFAULT_GRACE) -> s
         return f"purged {purged} deleted book(s)"
     if problem.kind in TOC_KINDS:
         book = _book_fresh(problem.book_id)
-        repaired = _toc_repaired(book.toc) if book is not None and book.toc else None
+        repaired = toc_repaired(book.toc) if book is not None and book.toc else None
         if repaired is None:
             return "already fixed"
         toc_services.toc_replace(

@@ -110,7 +110,8 @@ def test_readme_commands_work_after_make_run(tmp_path):
             assert result.returncode == 0, (command, result.stdout, result.stderr)
         assert (tmp_path / "b.md").read_text().startswith("# ")
         for script in (["bench/pool_load.py"], ["bench/export_bench.py", "--chapters", "3",
-                                                "--words", "3000"]):  # fmt: skip
+                                                "--words", "3000"],
+                       ["bench/slow_work.py", "--quick"]):  # fmt: skip
             result = run(checkout, env, *script)
             assert result.returncode == 0, (script, result.stdout, result.stderr)
 

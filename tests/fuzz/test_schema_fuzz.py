@@ -87,9 +87,15 @@ class World:
     base: str
     author: Author
     structure_book_id: str
+    job_id: str = ""  # an export job of the author's book (queued: no worker runs here)
 
     def fresh_book(self) -> str:
         return expect(self.author.http.post("/api/v1/books", {"title": "Doomed"}), 201)["id"]
+
+    def fresh_job(self) -> str:
+        """A queued export job (the queued one, or a new one once it was cancelled)."""
+        path = f"/api/v1/books/{self.author.book_id}/exports"
+        return expect(self.author.http.post(path, {"format": "markdown"}), 202)["id"]
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +116,9 @@ def fuzz_world(django_db_setup):
             author = seed_book(register(base, prefix="fuzz"))
             structure = Author(author.http, author.email, author.user_id, author.access, "")
             structure = seed_book(structure, title="Structure", questions=False)
-            yield World(base, author, structure.book_id)
+            world = World(base, author, structure.book_id)
+            world.job_id = world.fresh_job()
+            yield world
     finally:
         with MongoClient(django_settings.DATABASES["default"]["HOST"]) as client:
             client.drop_database(database)
@@ -167,6 +175,8 @@ def aim(case, world: World) -> dict[str, str]:
         params["chapter_id"] = chapter
     if "question_id" in params:
         params["question_id"] = question
+    if "job_id" in params:
+        params["job_id"] = world.fresh_job() if method == "DELETE" else world.job_id
     return {"Authorization": f"Bearer {token}"}
 
 
