@@ -15,7 +15,15 @@ from books.export.document import content_stats
 from books.models import Chapter
 
 COUNT_BATCH_SIZE = 100
-_FIELDS = ("pk", "book_id", "chapter_id", "version", "content", "visible_word_count")
+_FIELDS = (
+    "pk",
+    "book_id",
+    "chapter_id",
+    "version",
+    "content",
+    "visible_word_count",
+    "has_visible_content",
+)
 
 
 def chapter_counts_stale(
@@ -30,7 +38,7 @@ def chapter_counts_stale(
     stale: dict[str, list[str]] = defaultdict(list)
     checked, last_pk = 0, None
     while True:
-        queryset = Chapter.objects.order_by("pk").only(*_FIELDS, "has_visible_content")
+        queryset = Chapter.objects.order_by("pk").only(*_FIELDS)
         if last_pk is not None:
             queryset = queryset.filter(pk__gt=last_pk)
         docs = list(queryset[:batch_size])
@@ -52,9 +60,7 @@ def chapter_counts_refresh(*, book_id, chapter_ids) -> int:
     between stored its own (right) counts and is never overwritten with older ones. Returns
     the number of documents updated (0 when they were right already)."""
     updated = 0
-    docs = Chapter.objects.filter(book_id=book_id, chapter_id__in=list(chapter_ids)).only(
-        *_FIELDS, "has_visible_content"
-    )
+    docs = Chapter.objects.filter(book_id=book_id, chapter_id__in=list(chapter_ids)).only(*_FIELDS)
     for doc in docs:
         has_content, words = content_stats(doc.content)
         if (has_content, words) == (doc.has_visible_content, doc.visible_word_count):
