@@ -17,7 +17,7 @@ from django.contrib.auth.forms import (
 from accounts.models import AuditLog, User
 from accounts.services import tokens, users
 from autoauthor.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.ids import parse_object_id
 
 admin.site.site_header = "Auto Author administration"
 admin.site.site_title = "Auto Author admin"

@@ -14,7 +14,7 @@ from rest_framework_simplejwt.settings import api_settings
 
 from accounts.selectors import user_for_auth
 from accounts.services import tokens
-from autoauthor.api import context
+from autoauthor.core import context
 
 
 def _publish_actor(result):

@@ -58,6 +58,23 @@ class AuditedModel(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """Remember the loaded field values (Django's documented `from_db` hook) so the audit
+        receiver can record what a save changes."""
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.audit_remember()
+        return instance
+
+    def audit_remember(self) -> None:
+        """Take the current field values as the baseline of the next save's changes (deferred
+        fields are not loaded, so not compared)."""
+        self._loaded_values = {
+            f.attname: self.__dict__[f.attname]
+            for f in self._meta.concrete_fields
+            if f.attname in self.__dict__
+        }
+
     @property
     def audit_book_id(self) -> str | None:
         """The book whose audit log lists this model's rows (None: no book's)."""

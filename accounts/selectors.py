@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 
 from accounts import auth_cache
 from accounts.models import User
-from autoauthor.api.errors import NotFound
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.errors import NotFound
+from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
 
 

@@ -1,27 +1,21 @@
-"""Generic audit receivers: every save/delete of an AuditedModel writes one AuditLog row with the
-actor from the current request context (or `system`). A save or delete of a user also drops it
-from the authentication cache. Connected in AccountsConfig.ready()."""
+"""Generic audit receivers: every ORM save/delete of an AuditedModel writes one AuditLog row with
+the actor from the current request context (or `system`); a save records the fields changed since
+the instance was loaded (`AuditedModel.from_db`) or last saved. Writes that bypass `save()` (the
+compare-and-swap `QuerySet.update`s of the services) record through `audit_record` instead. A save
+or delete of a user also drops it from the authentication cache. Connected in
+AccountsConfig.ready()."""
 
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save
 
 from accounts import auth_cache
 from accounts.models import AuditedModel, User
 from accounts.services.audit import audit_record, field_changes
 
 
-def _snapshot(sender, instance, **kwargs):
-    if isinstance(instance, AuditedModel):
-        instance._audit_snapshot = {
-            f.attname: instance.__dict__[f.attname]
-            for f in instance._meta.concrete_fields
-            if f.attname in instance.__dict__
-        }
-
-
 def _saved(sender, instance, created, **kwargs):
     if not isinstance(instance, AuditedModel):
         return
-    previous = {} if created else getattr(instance, "_audit_snapshot", {})
+    previous = {} if created else getattr(instance, "_loaded_values", {})
     changes = field_changes(instance, previous, created=created)
     if changes or created:
         audit_record(
@@ -31,7 +25,7 @@ def _saved(sender, instance, created, **kwargs):
             changes=changes,
             book_id=instance.audit_book_id,
         )
-    _snapshot(sender, instance)
+    instance.audit_remember()
 
 
 def _deleted(sender, instance, **kwargs):
@@ -51,6 +45,5 @@ def _user_changed(sender, instance, **kwargs):
 def connect() -> None:
     post_save.connect(_user_changed, sender=User, dispatch_uid="auth_cache_user_saved")
     post_delete.connect(_user_changed, sender=User, dispatch_uid="auth_cache_user_deleted")
-    post_init.connect(_snapshot, dispatch_uid="audit_snapshot")
     post_save.connect(_saved, dispatch_uid="audit_saved")
     post_delete.connect(_deleted, dispatch_uid="audit_deleted")

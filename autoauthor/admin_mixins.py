@@ -16,8 +16,8 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from autoauthor.api import context
-from autoauthor.api.errors import DomainError, ValidationFailed
+from autoauthor.core import context
+from autoauthor.core.errors import DomainError, ValidationFailed
 
 
 def domain_error_text(exc: DomainError) -> str:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection
 from redis.exceptions import RedisError
 
-from autoauthor.api.exceptions import is_database_unavailable
+from autoauthor.core.database import is_database_unavailable
 
 
 def check_mongodb() -> dict:

@@ -23,7 +23,7 @@ import struct
 
 from PIL import Image, UnidentifiedImageError
 
-from autoauthor.api.errors import DomainError, Invalid
+from autoauthor.core.errors import Invalid, TooLarge
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 IMAGE_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -49,10 +49,9 @@ _ORIENTATION = {
 _EXIF_ORIENTATION = 0x0112
 
 
-class ImageTooLarge(DomainError):
+class ImageTooLarge(TooLarge):
     """The image declares more pixels than the upload accepts (413), however small the file."""
 
-    status_code = 413
     code = "image_too_large"
 
 

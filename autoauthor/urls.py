@@ -19,8 +19,6 @@ api_v1 = [
     route("openapi.json", SpectacularJSONAPIView.as_view(), "openapi"),  # JSON, as named
     path("", include("accounts.api.urls")),
     path("", include("books.api.urls")),
-    path("", include("books.api.ai_urls")),
-    path("", include("books.api.export_urls")),
     path("", include("questions.api.urls")),
     path("", include("jobs.api.urls")),
 ]

@@ -22,16 +22,16 @@ import argparse
 import json
 import os
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import json_request, run  # noqa: E402
+from bench.loadgen import run  # noqa: E402
+from bench.operations import operations  # noqa: E402
+from bench.sampling import RssSampler  # noqa: E402
+from bench.seeding import seed  # noqa: E402
 from bench.stack import stack_start, stack_stop  # noqa: E402
 
 # The replaced backend on this machine class at concurrency 32 (req/s), from
@@ -57,253 +57,6 @@ ANCHOR_REAL_AUTH = {
     "chapters_metadata": 161,
     "save_response": 55,
 }
-WORDS = "the author writes a chapter about gardens rivers cities and the people in them".split()
-
-
-def http(method: str, url: str, token: str | None = None, payload=None):
-    data = json.dumps(payload).encode() if payload is not None else None
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            body = response.read()
-            return response.status, json.loads(body) if body else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def expect(status_body, *ok):
-    status, body = status_body
-    if status not in ok:
-        raise SystemExit(f"seeding failed: HTTP {status} {body}")
-    return body
-
-
-def toc_payload(chapters: int, *, with_ids: list[str] | None = None) -> dict:
-    items = []
-    for n in range(chapters):
-        item = {
-            "title": f"Chapter {n + 1}: {' '.join(WORDS[n % 5 : n % 5 + 4])}",
-            "description": f"What chapter {n + 1} covers, in two short sentences. " * 2,
-            "level": 1,
-            "order": n + 1,
-            "subchapters": [],
-        }
-        if with_ids:
-            item["id"] = with_ids[n]
-        items.append(item)
-    return {"chapters": items, "total_chapters": chapters, "estimated_pages": chapters * 10}
-
-
-def seed(base: str) -> dict:
-    api = f"{base}/api/v1"
-    reader = expect(
-        http("POST", f"{api}/auth/register", payload={"email": "reader@bench.local",
-             "password": "bench-Password-123"}), 201)["access"]  # fmt: skip
-    writer = expect(
-        http("POST", f"{api}/auth/register", payload={"email": "writer@bench.local",
-             "password": "bench-Password-123"}), 201)["access"]  # fmt: skip
-    book_ids = [
-        expect(
-            http(
-                "POST",
-                f"{api}/books/",
-                reader,
-                {
-                    "title": f"Book {n}",
-                    "genre": "Essay",
-                    "description": "A book used by the benchmark. " * 5,
-                },
-            ),
-            201,
-        )["id"]  # fmt: skip
-        for n in range(100)
-    ]
-    toc_book = book_ids[0]
-    toc = expect(http("PUT", f"{api}/books/{toc_book}/toc", reader, {"toc": toc_payload(50)}), 200)
-    chapter_ids = [chapter["id"] for chapter in toc["toc"]["chapters"]]
-    content = "<p>" + " ".join(WORDS[(i * 7) % len(WORDS)] for i in range(60)) + "</p>"
-    for chapter_id in chapter_ids:
-        expect(http("PATCH", f"{api}/books/{toc_book}/chapters/{chapter_id}/content", reader,
-                    {"content": content}), 200)  # fmt: skip
-    questions = expect(
-        http("POST", f"{api}/books/{toc_book}/chapters/{chapter_ids[0]}/generate-questions",
-             reader, {"count": 20}), 200)["questions"]  # fmt: skip
-    own_books = []
-    for n in range(32):
-        book = expect(http("POST", f"{api}/books/", writer, {"title": f"Writer book {n}"}), 201)
-        own = expect(http("PUT", f"{api}/books/{book['id']}/toc", writer,
-                          {"toc": toc_payload(50)}), 200)  # fmt: skip
-        own_books.append((book["id"], [c["id"] for c in own["toc"]["chapters"]], own["version"]))
-    return {
-        "reader": reader,
-        "writer": writer,
-        "book_ids": book_ids,
-        "toc_book": toc_book,
-        "chapter_ids": chapter_ids,
-        "toc_version": toc["version"],
-        "question_ids": [q["id"] for q in questions],
-        "own_books": own_books,
-    }
-
-
-def operations(data: dict) -> dict:
-    """name -> (make_request(worker) -> factory, on_response(worker) -> callback | None)."""
-    reader, writer = data["reader"], data["writer"]
-    prefix = "/api/v1/books"
-    toc_book, chapter0 = data["toc_book"], data["chapter_ids"][0]
-
-    def cycling(build):
-        def make(worker):
-            state = {"n": worker}
-
-            def factory():
-                state["n"] += 1
-                return build(state["n"])
-
-            return factory
-
-        return make
-
-    shared_version = {"v": data["toc_version"]}
-
-    def put_same(worker):
-        def factory():
-            payload = toc_payload(50, with_ids=data["chapter_ids"])
-            payload["expected_version"] = shared_version["v"]
-            return json_request("PUT", f"{prefix}/{toc_book}/toc", reader, {"toc": payload})
-
-        return factory
-
-    def track_version(state):
-        def callback(status, body):
-            if status in (200, 409):
-                try:
-                    parsed = json.loads(body)
-                    state["v"] = parsed.get("version", parsed.get("current_version", state["v"]))
-                except ValueError:
-                    return None
-            return "conflict" if status == 409 else None
-
-        return callback
-
-    own_state = [{"v": version} for _, _, version in data["own_books"]]
-
-    def put_own(worker):
-        book_id, ids, _ = data["own_books"][worker % len(data["own_books"])]
-        state = own_state[worker % len(own_state)]
-
-        def factory():
-            payload = toc_payload(50, with_ids=ids)
-            payload["expected_version"] = state["v"]
-            return json_request("PUT", f"{prefix}/{book_id}/toc", writer, {"toc": payload})
-
-        return factory
-
-    questions = data["question_ids"]
-    chapter_path = f"{prefix}/{toc_book}/chapters/{chapter0}"
-    return {
-        "list_books": (
-            cycling(lambda n: json_request("GET", f"{prefix}/?limit=100", reader)),
-            None,
-        ),
-        "get_book": (
-            cycling(lambda n: json_request("GET", f"{prefix}/{data['book_ids'][n % 100]}", reader)),
-            None,
-        ),
-        "create_book": (
-            cycling(lambda n: json_request("POST", f"{prefix}/", writer, {"title": f"New {n}"})),
-            None,
-        ),
-        "get_toc": (
-            cycling(lambda n: json_request("GET", f"{prefix}/{toc_book}/toc", reader)),
-            None,
-        ),
-        "put_toc_same_book": (put_same, lambda worker: track_version(shared_version)),
-        "put_toc_own_book": (put_own, lambda worker: track_version(own_state[worker % 32])),
-        "chapters_metadata": (
-            cycling(
-                lambda n: json_request("GET", f"{prefix}/{toc_book}/chapters/metadata", reader)
-            ),
-            None,
-        ),
-        "save_response": (
-            cycling(
-                lambda n: json_request(
-                    "PUT",
-                    f"{chapter_path}/questions/{questions[n % 20]}/response",
-                    reader,
-                    {"response_text": " ".join(WORDS * 3) + f" {n}", "status": "draft"},
-                )
-            ),
-            None,
-        ),
-    }
-
-
-def process_tree(pid: int) -> list[int]:
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def process_kind(pid: int) -> str:
-    """ "mongodb" (the embedded server), "worker" (the Celery jobs worker) or "api"."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return "gone"
-    if b"embedded_mongo" in cmdline:
-        return "mongodb"
-    return "worker" if b"celery" in cmdline else "api"
-
-
-class RssSampler(threading.Thread):
-    """Samples the summed RSS of the API processes (gunicorn), of the jobs worker and of the
-    database separately."""
-
-    def __init__(self, root_pid: int):
-        super().__init__(daemon=True)
-        self.root_pid = root_pid
-        self.peak = {"api": 0, "worker": 0, "mongodb": 0}  # KiB
-        self._stop = threading.Event()
-
-    def run(self):
-        while not self._stop.is_set():
-            now = dict.fromkeys(self.peak, 0)
-            for pid in process_tree(self.root_pid):
-                kind = process_kind(pid)
-                if pid != self.root_pid and kind in now:
-                    now[kind] += rss_kib(pid)
-            self.peak = {kind: max(self.peak[kind], now[kind]) for kind in self.peak}
-            self._stop.wait(0.25)
-
-    def stop(self):
-        self._stop.set()
-        self.join()
 
 
 def count_commands(env: dict, data: dict) -> dict[str, int]:
@@ -354,7 +107,7 @@ def count_commands(env: dict, data: dict) -> dict[str, int]:
     return counts
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
@@ -365,55 +118,40 @@ def main():
         default="memory",
         help="embedded server engine (the anchor's numbers match memory; make run uses sqlite)",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    stack = stack_start(engine=args.engine)
-    base = stack.base
-    try:
-        print(f"API up at {base}; seeding...", flush=True)
-        data = seed(base)
-        # One request of each operation in this process, counting its MongoDB commands (before
-        # the load, so every request is the successful kind).
-        counts = count_commands({**stack.env, "MONGODB_URI": stack.mongo_uri}, data)
-        ops = operations(data)
-        names = [n for n in ops if not args.only or n in args.only]
-        sampler = RssSampler(stack.server.pid)
-        sampler.start()
-        rows = []
-        for name in names:
-            make, on_response = ops[name]
-            for concurrency in args.concurrency:
-                result = run(
-                    base_url=base,
-                    make_request=make,
-                    concurrency=concurrency,
-                    duration=args.duration,
-                    on_response=on_response,
-                )
-                rows.append(
-                    {
-                        "operation": name,
-                        "concurrency": concurrency,
-                        "requests": result.completed,
-                        "rps": round(result.completed / result.elapsed, 1),
-                        "p50_ms": round(result.percentile(50) * 1000, 1),
-                        "p99_ms": round(result.percentile(99) * 1000, 1),
-                        "errors": result.errors,
-                        "error_rate": round(result.errors / max(1, result.completed), 4),
-                        "conflicts": result.expected_conflicts,
-                        "statuses": result.statuses,
-                    }
-                )
-                print(
-                    f"{name:<18} c={concurrency:<3} {rows[-1]['rps']:>8} req/s  "
-                    f"p50 {rows[-1]['p50_ms']:>7} ms  p99 {rows[-1]['p99_ms']:>7} ms  "
-                    f"errors {result.errors}  409s {result.expected_conflicts}",
-                    flush=True,
-                )
-        sampler.stop()
-    finally:
-        stack_stop(stack)
 
+def measure(base: str, make, on_response, *, name: str, concurrency: int, duration: float):
+    """One operation at one concurrency: its row of the table (printed as it is measured)."""
+    result = run(
+        base_url=base,
+        make_request=make,
+        concurrency=concurrency,
+        duration=duration,
+        on_response=on_response,
+    )
+    row = {
+        "operation": name,
+        "concurrency": concurrency,
+        "requests": result.completed,
+        "rps": round(result.completed / result.elapsed, 1),
+        "p50_ms": round(result.percentile(50) * 1000, 1),
+        "p99_ms": round(result.percentile(99) * 1000, 1),
+        "errors": result.errors,
+        "error_rate": round(result.errors / max(1, result.completed), 4),
+        "conflicts": result.expected_conflicts,
+        "statuses": result.statuses,
+    }
+    print(
+        f"{name:<18} c={concurrency:<3} {row['rps']:>8} req/s  "
+        f"p50 {row['p50_ms']:>7} ms  p99 {row['p99_ms']:>7} ms  "
+        f"errors {result.errors}  409s {result.expected_conflicts}",
+        flush=True,
+    )
+    return row
+
+
+def print_table(rows: list[dict], counts: dict, peak: dict) -> None:
     print()
     print("anchor: the replaced backend at c=32 with its auth bypassed / with real auth; "
           "cmds: MongoDB commands of a first / a repeated request")  # fmt: skip
@@ -431,9 +169,11 @@ def main():
             f"{row['p50_ms']:>8} {row['p99_ms']:>8} {row['error_rate'] * 100:>6.2f} "
             f"{row['conflicts']:>6} {cmds:>5}"
         )
-    peak = {kind: round(kib / 1024) for kind, kib in sampler.peak.items()}
     print(f"\npeak RSS: API processes {peak['api']} MiB, jobs worker {peak['worker']} MiB, "
           f"embedded MongoDB {peak['mongodb']} MiB")  # fmt: skip
+
+
+def write_json(args, rows: list[dict], counts: dict, peak: dict) -> None:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -446,6 +186,34 @@ def main():
         "anchor_rps_c32": {"auth_bypassed": ANCHOR, "real_auth": ANCHOR_REAL_AUTH},
     }, indent=2))  # fmt: skip
     print(f"JSON written to {path.relative_to(ROOT)}")
+
+
+def main():
+    args = parse_args()
+    stack = stack_start(engine=args.engine)
+    base = stack.base
+    try:
+        print(f"API up at {base}; seeding...", flush=True)
+        data = seed(base)
+        # One request of each operation in this process, counting its MongoDB commands (before
+        # the load, so every request is the successful kind).
+        counts = count_commands({**stack.env, "MONGODB_URI": stack.mongo_uri}, data)
+        ops = operations(data)
+        names = [n for n in ops if not args.only or n in args.only]
+        sampler = RssSampler(stack.server.pid)
+        sampler.start()
+        rows = [
+            measure(base, *ops[name], name=name, concurrency=concurrency, duration=args.duration)
+            for name in names
+            for concurrency in args.concurrency
+        ]
+        sampler.stop()
+    finally:
+        stack_stop(stack)
+
+    peak = {kind: round(kib / 1024) for kind, kib in sampler.peak.items()}
+    print_table(rows, counts, peak)
+    write_json(args, rows, counts, peak)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import json_request, run  # noqa: E402
-from bench.run import WORDS, expect, http, toc_payload  # noqa: E402
+from bench.seeding import WORDS, expect, http, toc_payload  # noqa: E402
 from bench.stack import stack_start, stack_stop  # noqa: E402
 from tests.ai.fake_openai import FakeOpenAI  # noqa: E402
 from tests.servers import RedisServer  # noqa: E402
@@ -118,7 +118,7 @@ def probe(base: str, path: str, token: str, duration: float, out: dict) -> None:
     out[path] = run(base_url=base, make_request=make, concurrency=1, duration=duration)
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="4 MB book, 10 s provider, 15 s")
     parser.add_argument("--no-caps", action="store_true", help="CONCURRENCY_ENABLE=false")
@@ -127,11 +127,11 @@ def main():
     parser.add_argument("--provider-delay", type=float)
     parser.add_argument("--exports", type=int, default=8)
     parser.add_argument("--ai", type=int, default=16)
-    args = parser.parse_args()
-    duration = args.duration or (15.0 if args.quick else 40.0)
-    megabytes = args.mb or (4 if args.quick else 40)
-    delay = args.provider_delay or (10.0 if args.quick else 30.0)
+    return parser.parse_args()
 
+
+def start_services(args, delay: float):
+    """The private Redis, the fake AI provider and the stack, started in that order."""
     redis_server = RedisServer(Path(tempfile.mkdtemp(prefix="autoauthor-slow-redis-")))
     redis_server.start()
     provider = FakeOpenAI().start()
@@ -149,6 +149,46 @@ def main():
             "CONCURRENCY_ENABLE": "false" if args.no_caps else "true",
         },
     )
+    return redis_server, provider, stack
+
+
+def fire_slow_calls(pool, base: str, data: dict, args) -> list:
+    """Submit the PDF exports of the big book and the AI calls: [(kind, future), ...]."""
+    api = f"{base}/api/v1/books"
+    export_url = f"{api}/{data['big']}/export/pdf"
+    calls = [
+        ("export", pool.submit(slow_call, "GET", export_url, data["author"]))
+        for _ in range(args.exports)
+    ]
+    style = {"content": "Some text to rewrite.", "target_style": "professional"}
+    for n in range(args.ai):
+        token, book = data["ai_users"][n % AI_USERS]
+        path = f"{api}/{book}/chapters/ch1/transform-style"
+        calls.append(("ai", pool.submit(slow_call, "POST", path, token, style)))
+    return calls
+
+
+def run_probes(base: str, data: dict, duration: float) -> dict:
+    """The reader's health and book probes, side by side for ``duration`` seconds."""
+    results: dict = {}
+    probes = [
+        threading.Thread(target=probe, args=(base, path, data["reader"], duration, results))
+        for path in ("/api/v1/health", f"/api/v1/books/{data['book']}")
+    ]
+    for thread in probes:
+        thread.start()
+    for thread in probes:
+        thread.join()
+    return results
+
+
+def main():
+    args = parse_args()
+    duration = args.duration or (15.0 if args.quick else 40.0)
+    megabytes = args.mb or (4 if args.quick else 40)
+    delay = args.provider_delay or (10.0 if args.quick else 30.0)
+
+    redis_server, provider, stack = start_services(args, delay)
     base = stack.base
     pool = ThreadPoolExecutor(max_workers=args.exports + args.ai)
     try:
@@ -158,27 +198,9 @@ def main():
         seeded = time.monotonic() - started
         print(f"seeded in {seeded:.0f} s; firing {args.exports} PDF exports and {args.ai} AI "
               f"calls ({delay:g} s each), probing for {duration:g} s", flush=True)  # fmt: skip
-        api = f"{base}/api/v1/books"
-        export_url = f"{api}/{data['big']}/export/pdf"
-        calls = [
-            ("export", pool.submit(slow_call, "GET", export_url, data["author"]))
-            for _ in range(args.exports)
-        ]
-        style = {"content": "Some text to rewrite.", "target_style": "professional"}
-        for n in range(args.ai):
-            token, book = data["ai_users"][n % AI_USERS]
-            path = f"{api}/{book}/chapters/ch1/transform-style"
-            calls.append(("ai", pool.submit(slow_call, "POST", path, token, style)))
+        calls = fire_slow_calls(pool, base, data, args)
         time.sleep(0.5)  # the slow calls have reached the server
-        results: dict = {}
-        probes = [
-            threading.Thread(target=probe, args=(base, path, data["reader"], duration, results))
-            for path in ("/api/v1/health", f"/api/v1/books/{data['book']}")
-        ]
-        for thread in probes:
-            thread.start()
-        for thread in probes:
-            thread.join()
+        results = run_probes(base, data, duration)
         wait([future for _, future in calls], timeout=5)
         report(results, calls, caps=not args.no_caps)
     finally:

@@ -7,6 +7,10 @@ class BooksConfig(AppConfig):
     default_auto_field = "django_mongodb_backend.fields.ObjectIdAutoField"
 
     def ready(self):
+        from autoauthor.core.registry import demo_parts, integrity_parts
         from books import signals
+        from books.services import demo, integrity
 
         signals.connect()
+        demo_parts.register("books", demo.DEMO_PART, app=self.label)
+        integrity_parts.register("books", integrity.BOOKS_PART, app=self.label)

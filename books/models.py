@@ -21,6 +21,16 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AuditedModel
+from books.rules import (
+    BOOK_AUDIENCE_MAX,
+    BOOK_DESCRIPTION_MAX,
+    BOOK_GENRE_MAX,
+    BOOK_SUBTITLE_MAX,
+    BOOK_TITLE_MAX,
+    CHAPTER_ID_MAX_LENGTH,
+    SUMMARY_MAX_CHARS,
+    URL_MAX,
+)
 
 
 class CompositeKeyManager(models.Manager):
@@ -107,19 +117,19 @@ class Book(AuditedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="books"
     )
-    title = models.CharField(max_length=100)
-    subtitle = models.CharField(max_length=255, null=True, blank=True)
-    description = models.TextField(max_length=5000, null=True, blank=True)
-    genre = models.CharField(max_length=100, null=True, blank=True)
-    target_audience = models.CharField(max_length=100, null=True, blank=True)
-    cover_image_url = models.CharField(max_length=2083, null=True, blank=True)
-    cover_thumbnail_url = models.CharField(max_length=2083, null=True, blank=True)
+    title = models.CharField(max_length=BOOK_TITLE_MAX)
+    subtitle = models.CharField(max_length=BOOK_SUBTITLE_MAX, null=True, blank=True)
+    description = models.TextField(max_length=BOOK_DESCRIPTION_MAX, null=True, blank=True)
+    genre = models.CharField(max_length=BOOK_GENRE_MAX, null=True, blank=True)
+    target_audience = models.CharField(max_length=BOOK_AUDIENCE_MAX, null=True, blank=True)
+    cover_image_url = models.CharField(max_length=URL_MAX, null=True, blank=True)
+    cover_thumbnail_url = models.CharField(max_length=URL_MAX, null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     published = models.BooleanField(default=False)
     collaborators = models.JSONField(default=list, blank=True)
     toc_items = models.JSONField(default=list, blank=True)  # legacy field kept for API parity
 
-    summary = models.TextField(max_length=2000, null=True, blank=True)
+    summary = models.TextField(max_length=SUMMARY_MAX_CHARS, null=True, blank=True)
     summary_history = models.JSONField(default=list, blank=True)
     # Incremented by every summary write: the compare-and-swap token that keeps concurrent
     # summary saves from losing history entries (books.services.books.book_summary_update).
@@ -166,7 +176,7 @@ class Chapter(CompositeUniqueKey):
     unique_key_fields = ("book_id", "chapter_id")
 
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="chapters")
-    chapter_id = models.CharField(max_length=64)
+    chapter_id = models.CharField(max_length=CHAPTER_ID_MAX_LENGTH)
     content = models.TextField(blank=True, default="")
     version = models.IntegerField(default=0)
     status = models.CharField(
@@ -214,7 +224,7 @@ class ChapterAccessLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chapter_access_logs"
     )
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="access_logs")
-    chapter_id = models.CharField(max_length=64)
+    chapter_id = models.CharField(max_length=CHAPTER_ID_MAX_LENGTH)
     access_type = models.CharField(max_length=32, choices=AccessType.choices)
     timestamp = models.DateTimeField(default=timezone.now)
     session_id = models.CharField(max_length=128, null=True, blank=True)

@@ -28,6 +28,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,29 +57,53 @@ _undelivered: set[tuple[str, str | None]] = set()
 _undelivered_lock = threading.Lock()
 
 
+# The changes of the `book_writes` block running in this context: the receivers' invalidations
+# join it, so one write invalidates once however many documents it saves.
+_block_changes: ContextVar[set | None] = ContextVar("read_cache_block_changes", default=None)
+
+
 def _replace_tokens(changes) -> bool:
+    keys = {_book_token_key(book_id) for book_id, _ in changes}
+    keys |= {_owner_token_key(owner_id) for _, owner_id in changes if owner_id is not None}
+
     def replace():
         pipe = redis_cache.client().pipeline(transaction=False)
-        for book_id, owner_id in changes:
-            pipe.set(_book_token_key(book_id), _new_token(), ex=TOKEN_SECONDS)
-            if owner_id is not None:
-                pipe.set(_owner_token_key(owner_id), _new_token(), ex=TOKEN_SECONDS)
+        for key in sorted(keys):
+            pipe.set(key, _new_token(), ex=TOKEN_SECONDS)
         pipe.execute()
         return True
 
     return bool(redis_cache.available() and redis_cache.call(replace, default=False))
 
 
+def _change(book_id, owner_id) -> tuple[str, str | None]:
+    return str(book_id), None if owner_id is None else str(owner_id)
+
+
+def _deliver(changes) -> None:
+    if not settings.REDIS_ENABLED or not changes:
+        return
+    if not _replace_tokens(changes):
+        with _undelivered_lock:
+            _undelivered.update(changes)
+
+
 def book_changed(*, book_id, owner_id) -> None:
     """Invalidate every cached read of the book and of its owner's book list (the book's only
-    when `owner_id` is None). Call it after the database writes (see the module docstring for
-    why the order matters)."""
-    if not settings.REDIS_ENABLED:
-        return
-    change = (str(book_id), None if owner_id is None else str(owner_id))
-    if not _replace_tokens([change]):
-        with _undelivered_lock:
-            _undelivered.add(change)
+    when `owner_id` is None), now. Call it after the database writes (see the module docstring
+    for why the order matters)."""
+    _deliver({_change(book_id, owner_id)})
+
+
+def book_saved(*, book_id, owner_id) -> None:
+    """`book_changed` for the ORM receivers (books.signals): inside a `book_writes` block the
+    change joins the block's one invalidation at its end; outside one (the admin, a shell,
+    factories) it is invalidated now."""
+    block = _block_changes.get()
+    if block is None:
+        book_changed(book_id=book_id, owner_id=owner_id)
+    else:
+        block.add(_change(book_id, owner_id))
 
 
 def _deliver_undelivered() -> bool:
@@ -93,19 +118,30 @@ def _deliver_undelivered() -> bool:
 
 @contextmanager
 def book_writes(book) -> Iterator[None]:
-    """Wrap the database writes of one change to `book`: the cached reads are invalidated when
-    the block ends, whether it succeeded or failed half-way. (The owner's list is invalidated
-    when the instance has its owner loaded; it never reads the database for it.)"""
-    book_id, owner_id = book.pk, book.__dict__.get("owner_id")
+    """Wrap the database writes of one change to `book`: the cached reads are invalidated once
+    when the block ends, whether it succeeded or failed half-way, together with whatever the
+    receivers saw saved inside it (a block inside another joins the outer one). The owner's list
+    is invalidated when the instance has its owner loaded; it never reads the database for it."""
+    change = _change(book.pk, book.__dict__.get("owner_id"))
+    outer = _block_changes.get()
+    if outer is not None:
+        try:
+            yield
+        finally:
+            outer.add(change)
+        return
+    block = {change}
+    token = _block_changes.set(block)
     try:
         yield
     finally:
-        book_changed(book_id=book_id, owner_id=owner_id)
+        _block_changes.reset(token)
+        _deliver(block)
 
 
 def invalidates(service):
-    """Decorator for a write service called with `book=`: its cached reads are invalidated when
-    the service returns or raises (after all of its database writes)."""
+    """Decorator for a write service called with `book=`: its cached reads are invalidated once,
+    when the service returns or raises (after all of its database writes)."""
 
     @functools.wraps(service)
     def wrapper(*args, **kwargs):

@@ -13,15 +13,17 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from autoauthor.core.errors import NotFound
 from books.api import ai_serializers
-from books.api.ai_views import BOOK_CONTEXT
+from books.api.views import BOOK_CONTEXT
+from books.selectors import BOOK_NOT_FOUND, book_find, chapter_find
 from books.services import authoring
+from books.services.content import chapter_not_found
 from jobs.models import Job, JobKind
 from jobs.reporter import JobReporter
 from jobs.runners import Outcome, job_book, runner
-from questions import selectors as question_selectors
 from questions import services as question_services
-from questions.api.views import generation_payload
+from questions.api.payloads import generation_payload
 
 CALLING = "waiting for the AI provider"
 
@@ -34,6 +36,19 @@ def _result(body) -> Outcome:
 def _start(reporter: JobReporter) -> None:
     reporter.progress(10, CALLING, force=True)
     reporter.check()
+
+
+def _book_and_chapter(job: Job, chapter_id: str) -> tuple:
+    """The job's book and its merged chapter `chapter_id` with content, with the errors the
+    endpoint answers: 404 `book_not_found` once the book is deleted, `chapter_not_found` once
+    its TOC no longer lists the chapter."""
+    book = book_find(book_id=job.book_id)
+    if book is None:
+        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
+    chapter = chapter_find(book=book, chapter_id=chapter_id, include_content=True)
+    if chapter is None:
+        raise chapter_not_found()
+    return book, chapter
 
 
 @runner(JobKind.GENERATE_TOC)
@@ -76,9 +91,7 @@ def run_generate_questions(job: Job, reporter: JobReporter) -> Outcome:
     """POST /books/{id}/chapters/{chapter_id}/generate-questions."""
     params = dict(job.params)
     chapter_id = params.pop("chapter_id")
-    book, chapter = question_selectors.chapter_get_for_user(
-        book_id=job.book_id, chapter_id=chapter_id, user=job.owner, include_content=True
-    )
+    book, chapter = _book_and_chapter(job, chapter_id)
     _start(reporter)
     result = question_services.questions_generate(
         book=book,

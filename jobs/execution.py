@@ -1,8 +1,9 @@
 """Running one job in a worker: claim it, run its kind's runner with a reporter while the
 worker's heartbeat thread vouches for it, then record done, failed or nothing (cancelled).
 
-A failure is stored as the body the API would answer for the same error (`error_body`), so AI
-failures keep their codes. When the database itself is unreachable nothing can be recorded: the
+A failure is stored as the body the API would answer for the same error (`error_body`: a domain
+error's `{"detail", "code", ...}`, anything else a logged `server_error`), so AI failures keep
+their codes. When the database itself is unreachable nothing can be recorded: the
 job is left to its stale heartbeat and reaped (retried or failed `worker_lost`) later.
 """
 
@@ -12,8 +13,9 @@ import logging
 
 from django.conf import settings
 
-from autoauthor.api import context
-from autoauthor.api.exceptions import error_body, is_database_unavailable
+from autoauthor.core import context
+from autoauthor.core.database import is_database_unavailable
+from autoauthor.core.errors import DomainError
 from jobs import (
     ai_runners,  # noqa: F401 - registers the AI runners
     heartbeat,
@@ -29,6 +31,20 @@ JOB_TIMEOUT = {
     "code": "job_timeout",
 }
 UNKNOWN_KIND = {"detail": "This kind of job cannot be run.", "code": "job_kind_unknown"}
+SERVER_ERROR = {"detail": "An unexpected error occurred", "code": "server_error"}
+
+
+def error_body(exc: Exception) -> dict:
+    """The error body the API answers for `exc`: a domain error's detail, code and extra fields
+    (its field `errors` too); anything else is logged and stored as a `server_error`, never
+    echoing exception text."""
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.detail, "code": exc.code, **exc.extra}
+        if getattr(exc, "errors", None):
+            body["errors"] = exc.errors
+        return body
+    logger.exception("Job failed with an unexpected error", exc_info=exc)
+    return dict(SERVER_ERROR)
 
 
 def job_run(*, job_id, worker: str) -> str:
@@ -60,8 +76,7 @@ def job_run(*, job_id, worker: str) -> str:
         if is_database_unavailable(exc):
             logger.warning("Job %s abandoned: database unavailable (%s)", job.pk, exc)
             return "abandoned"
-        _status, body, _headers = error_body(exc)  # logs unexpected errors, never echoes them
-        lifecycle.job_fail(job_id=job.pk, attempts=attempts, error=body)
+        lifecycle.job_fail(job_id=job.pk, attempts=attempts, error=error_body(exc))
         return "failed"
     finally:
         heartbeat.untrack(job.pk)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from autoauthor.api.errors import NotFound
+from autoauthor.core.errors import NotFound
 from autoauthor.queries import one_or_none
 from books.export import FORMATS
 from books.models import Book

@@ -10,8 +10,8 @@ from typing import IO
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from autoauthor.api.errors import Conflict, DomainError, NotFound
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.errors import Conflict, Gone, NotFound
+from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
 from books.services.export import content_disposition
 from jobs.models import Job, JobKind, JobStatus
@@ -35,8 +35,7 @@ def job_list(*, user):
     return Job.objects.filter(owner_id=user.pk).order_by("-created_at", "-pk")
 
 
-class ExportExpired(DomainError):
-    status_code = 410
+class ExportExpired(Gone):
     code = "export_expired"
     default_detail = "This export's file has expired. Start a new export."
 

@@ -6,7 +6,7 @@ import socket
 
 from celery import shared_task
 
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.ids import parse_object_id
 from jobs import execution
 
 

@@ -20,27 +20,28 @@ from django.utils import timezone
 
 from accounts.models import AuditedModel
 from books.models import CompositeUniqueKey
-
-EDIT_HISTORY_LIMIT = 50
-
-
-class QuestionType(models.TextChoices):
-    CHARACTER = "character", "Character"
-    PLOT = "plot", "Plot"
-    SETTING = "setting", "Setting"
-    THEME = "theme", "Theme"
-    RESEARCH = "research", "Research"
-
-
-class QuestionDifficulty(models.TextChoices):
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
+from questions.rules import (
+    DEFAULT_CATEGORY,
+    DEFAULT_SUGGESTED_RESPONSE_LENGTH,
+    DIFFICULTIES,
+    FEEDBACK_MAX,
+    QUESTION_TEXT_MAX,
+    QUESTION_TEXT_MIN,
+    QUESTION_TYPES,
+    RATING_MAX,
+    RATING_MIN,
+    RESPONSE_STATUSES,
+)
 
 
-class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    COMPLETED = "completed", "Completed"
+def _choices(name: str, values: tuple[str, ...]) -> type[models.TextChoices]:
+    """TextChoices of the rules' values: member `CHARACTER` = "character", label "Character"."""
+    return models.TextChoices(name, [(value.upper(), value) for value in values])
+
+
+QuestionType = _choices("QuestionType", QUESTION_TYPES)
+QuestionDifficulty = _choices("QuestionDifficulty", DIFFICULTIES)
+ResponseStatus = _choices("ResponseStatus", RESPONSE_STATUSES)
 
 
 def now_ms():
@@ -51,7 +52,11 @@ def now_ms():
 
 
 def default_question_metadata() -> dict:
-    return {"suggested_response_length": "200-300 words", "help_text": None, "examples": None}
+    return {
+        "suggested_response_length": DEFAULT_SUGGESTED_RESPONSE_LENGTH,
+        "help_text": None,
+        "examples": None,
+    }
 
 
 class Question(AuditedModel):
@@ -63,12 +68,14 @@ class Question(AuditedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
     )
-    question_text = models.CharField(max_length=1000, validators=[MinLengthValidator(10)])
+    question_text = models.CharField(
+        max_length=QUESTION_TEXT_MAX, validators=[MinLengthValidator(QUESTION_TEXT_MIN)]
+    )
     question_type = models.CharField(max_length=16, choices=QuestionType.choices)
     difficulty = models.CharField(
         max_length=8, choices=QuestionDifficulty.choices, default=QuestionDifficulty.MEDIUM
     )
-    category = models.CharField(max_length=64, default="development")
+    category = models.CharField(max_length=64, default=DEFAULT_CATEGORY)
     order = models.PositiveIntegerField(default=1)
     metadata = models.JSONField(default=default_question_metadata, blank=True)
     # True for questions filled in from the built-in templates instead of the AI provider.
@@ -105,7 +112,7 @@ class QuestionResponse(CompositeUniqueKey, AuditedModel):
         max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
     )
     # [{"timestamp": ISO-8601, "word_count": <word count before that edit>}], newest last,
-    # at most EDIT_HISTORY_LIMIT entries.
+    # at most questions.rules.EDIT_HISTORY_LIMIT entries.
     edit_history = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -143,9 +150,9 @@ class QuestionRating(CompositeUniqueKey, AuditedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_ratings"
     )
     rating = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
     )
-    feedback = models.TextField(max_length=2000, null=True, blank=True)
+    feedback = models.TextField(max_length=FEEDBACK_MAX, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

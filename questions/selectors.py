@@ -1,28 +1,17 @@
-"""Question reads. Every read is scoped to (book, chapter, user): the book must be the caller's,
-the chapter must be listed in the book's TOC, and the question must belong to that chapter."""
+"""Question reads. Every read is scoped to (book, chapter, user): the caller passes a book it may
+use and a chapter its TOC lists (the viewsets decide access), and a question must belong to
+that chapter and user."""
 
 import math
 
-from autoauthor.api.errors import NotFound
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.errors import NotFound
+from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
-from books.selectors import book_get_for_user, chapter_find
 from questions.models import Question, QuestionRating, QuestionResponse
 
 NOT_ANSWERED = "not_answered"
 LIST_STATUSES = [NOT_ANSWERED, "draft", "completed"]
 PROGRESS_STATUSES = ["not-started", "in-progress", "completed"]
-
-
-def chapter_get_for_user(*, book_id, chapter_id: str, user, include_content: bool = False) -> tuple:
-    """(book, merged chapter dict) when `user` owns the book and its TOC lists `chapter_id`.
-    A malformed or unknown book is 404, another user's book 403, a chapter the TOC does not
-    list 404 (`chapter_not_found`). Two MongoDB reads."""
-    book = book_get_for_user(book_id=book_id, user=user)
-    chapter = chapter_find(book=book, chapter_id=chapter_id, include_content=include_content)
-    if chapter is None:
-        raise NotFound("Chapter not found", code="chapter_not_found")
-    return book, chapter
 
 
 def question_get(*, book, chapter_id: str, user, question_id) -> Question:

@@ -1,8 +1,23 @@
 """Account API inputs and outputs."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import default_preferences
+from accounts.rules import (
+    AUTO_SAVE_SECONDS,
+    BIO_MAX,
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    EXPORT_FORMATS,
+    NAME_MAX,
+    PAGE_SIZES,
+    PASSWORD_MAX,
+    REFRESH_TOKEN_MAX,
+    THEME_MAX,
+    URL_MAX,
+    WRITING_STYLES,
+)
 from autoauthor.api.fields import ObjectIdField
 
 
@@ -19,20 +34,6 @@ class StrictInput(serializers.Serializer):
                     {name: ["Unknown field."] for name in sorted(unknown)}
                 )
         return super().to_internal_value(data)
-
-
-# (value, label): the labels name the choices in the OpenAPI document and keep these sets apart
-# from the export endpoints' own (same values, no labels).
-WRITING_STYLES = [
-    ("professional", "Professional"),
-    ("conversational", "Conversational"),
-    ("academic", "Academic"),
-    ("creative", "Creative"),
-    ("technical", "Technical"),
-]
-EXPORT_FORMATS = [("pdf", "PDF"), ("docx", "Word"), ("epub", "EPUB"), ("markdown", "Markdown")]
-PAGE_SIZES = [("letter", "US Letter"), ("A4", "A4")]
-AUTO_SAVE_SECONDS = (3, 30)
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -65,7 +66,7 @@ class PreferencesSerializer(StrictInput):
     light, dark or system), `email_notifications` and `marketing_emails`, and the writing, export
     and notification preferences of the frontend's settings page (HEAD), with its bounds."""
 
-    theme = serializers.CharField(max_length=32, required=False)
+    theme = serializers.CharField(max_length=THEME_MAX, required=False)
     email_notifications = StrictBooleanField(required=False)
     marketing_emails = StrictBooleanField(required=False)
     default_writing_style = serializers.ChoiceField(choices=WRITING_STYLES, required=False)
@@ -85,7 +86,7 @@ class PreferencesSerializer(StrictInput):
 
 class UserOutput(serializers.Serializer):
     id = ObjectIdField(source="pk")
-    auth_id = serializers.SerializerMethodField()
+    auth_id = ObjectIdField(source="pk")
     email = serializers.EmailField()
     first_name = serializers.CharField(allow_blank=True)
     last_name = serializers.CharField(allow_blank=True)
@@ -99,30 +100,35 @@ class UserOutput(serializers.Serializer):
     book_ids = serializers.SerializerMethodField()
     preferences = serializers.SerializerMethodField()
 
-    def get_auth_id(self, user) -> str:
-        return str(user.pk)
-
+    @extend_schema_field(serializers.ListField(child=ObjectIdField()))
     def get_book_ids(self, user) -> list[str]:
-        return self.context.get("book_ids", {}).get(user.pk, [])
+        ids = ObjectIdField()
+        return [
+            ids.to_representation(pk) for pk in self.context.get("book_ids", {}).get(user.pk, [])
+        ]
 
     def get_preferences(self, user) -> PreferencesSerializer:
         return {**default_preferences(), **(user.preferences or {})}
 
 
 class RegisterInput(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-    first_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    last_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=EMAIL_MAX)
+    password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False)
+    first_name = serializers.CharField(
+        max_length=NAME_MAX, required=False, allow_blank=True, default=""
+    )
+    last_name = serializers.CharField(
+        max_length=NAME_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class LoginInput(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    email = serializers.EmailField(max_length=EMAIL_MAX)
+    password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False)
 
 
 class RefreshInput(serializers.Serializer):
-    refresh = serializers.CharField(max_length=4096)
+    refresh = serializers.CharField(max_length=REFRESH_TOKEN_MAX)
 
 
 class TokenPairOutput(serializers.Serializer):
@@ -141,8 +147,8 @@ class SessionOutput(serializers.Serializer):
 
 
 class PasswordChangeInput(serializers.Serializer):
-    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
-    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    current_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False)
 
 
 class ProfileUpdateInput(StrictInput):
@@ -150,16 +156,18 @@ class ProfileUpdateInput(StrictInput):
 
     allowed_extra = ("role", "is_active")
 
-    email = serializers.EmailField(max_length=254, required=False)
-    first_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=EMAIL_MAX, required=False)
+    first_name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
     display_name = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, allow_null=True
+        max_length=DISPLAY_NAME_MAX, required=False, allow_blank=True, allow_null=True
     )
     avatar_url = serializers.URLField(
-        max_length=2083, required=False, allow_blank=True, allow_null=True
+        max_length=URL_MAX, required=False, allow_blank=True, allow_null=True
     )
-    bio = serializers.CharField(max_length=1000, required=False, allow_blank=True, allow_null=True)
+    bio = serializers.CharField(
+        max_length=BIO_MAX, required=False, allow_blank=True, allow_null=True
+    )
     preferences = PreferencesSerializer(required=False)
 
     def to_internal_value(self, data):

@@ -1,10 +1,12 @@
-"""Account endpoints: thin views that validate input, call one service and serialize output."""
+"""Account endpoints: `AuthViewSet` (auth/...) and `UserViewSet` (users/...); each action
+validates input, calls one service and serializes output."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
 from accounts import selectors
 from accounts.api.serializers import (
@@ -23,10 +25,10 @@ from accounts.api.serializers import (
 from accounts.permissions import IsAdminOrSelf
 from accounts.services import tokens, users
 from autoauthor.api import ratelimits
-from autoauthor.api.context import client_ip
-from autoauthor.api.errors import Unauthorized
+from autoauthor.api.middleware import client_ip
 from autoauthor.api.pagination import paginated_response, skip_limit_parameters
 from autoauthor.api.permissions import IsAdminRole
+from autoauthor.core.errors import Unauthorized
 from autoauthor.schema import ERRORS
 
 
@@ -41,34 +43,54 @@ def auth_payload(user):
     return {**tokens.token_pair_create(user=user), "user": user_payload(user)}
 
 
-class RegisterView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    ratelimit_scopes = {"post": "auth_register"}
+# Sign-up, sign-in and token renewal take no credentials: a stale or foreign bearer token
+# sent along must not turn them into a 401.
+PUBLIC_AUTH_ACTIONS = ("register", "login", "refresh", "logout")
+
+
+class AuthViewSet(GenericViewSet):
+    ratelimit_scopes = {
+        "register": "auth_register",
+        "login": "auth_login_ip",
+        "refresh": "auth_refresh",
+        "password": "auth_password",
+    }
+
+    def initialize_request(self, request, *args, **kwargs):
+        # DRF names the action only after it has built the request with its authenticators,
+        # which depend on the action here.
+        self.action = self.action_map.get(request.method.lower())
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        if getattr(self, "action", None) in PUBLIC_AUTH_ACTIONS:
+            return []
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if self.action in PUBLIC_AUTH_ACTIONS:
+            return [AllowAny()]
+        return super().get_permissions()
 
     @extend_schema(
         operation_id="auth_register",
         request=RegisterInput,
         responses={201: AuthOutput, **ERRORS(409, 422, 429)},
     )
-    def post(self, request):
+    @action(detail=False, methods=["post"])
+    def register(self, request):
         data = RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = users.user_register(**data.validated_data)
         return Response(auth_payload(user), status=status.HTTP_201_CREATED)
-
-
-class LoginView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    ratelimit_scopes = {"post": "auth_login_ip"}
 
     @extend_schema(
         operation_id="auth_login",
         request=LoginInput,
         responses={200: AuthOutput, **ERRORS(401, 422, 429)},
     )
-    def post(self, request):
+    @action(detail=False, methods=["post"])
+    def login(self, request):
         data = LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         email = users.email_normalize(data.validated_data["email"])
@@ -85,40 +107,30 @@ class LoginView(APIView):
             raise
         return Response(auth_payload(user))
 
-
-class RefreshView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    ratelimit_scopes = {"post": "auth_refresh"}
-
     @extend_schema(
         operation_id="auth_refresh",
         request=RefreshInput,
         responses={200: TokenPairOutput, **ERRORS(401, 422, 429)},
     )
-    def post(self, request):
+    @action(detail=False, methods=["post"])
+    def refresh(self, request):
         data = RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(tokens.token_refresh(raw_refresh=data.validated_data["refresh"]))
 
-
-class LogoutView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
     @extend_schema(
         operation_id="auth_logout", request=RefreshInput, responses={204: None, **ERRORS(401, 422)}
     )
-    def post(self, request):
+    @action(detail=False, methods=["post"])
+    def logout(self, request):
         data = RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
         users.user_logout(raw_refresh=data.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-
-class SessionView(APIView):
     @extend_schema(operation_id="auth_session", responses={200: SessionOutput, **ERRORS(401)})
-    def get(self, request):
+    @action(detail=False, methods=["get"])
+    def session(self, request):
         raw = request.auth
         expires = tokens.access_token_expiry(str(raw)) if raw is not None else None
         return Response(
@@ -131,29 +143,41 @@ class SessionView(APIView):
             ).data
         )
 
-
-class PasswordChangeView(APIView):
-    ratelimit_scopes = {"post": "auth_password"}
-
     @extend_schema(
         operation_id="auth_password_change",
         request=PasswordChangeInput,
         responses={204: None, **ERRORS(401, 422, 429)},
     )
-    def post(self, request):
+    @action(detail=False, methods=["post"])
+    def password(self, request):
         data = PasswordChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         users.user_password_change(user=request.user, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
-    ratelimit_scopes = {"get": "profile_get", "patch": "profile_update", "delete": "profile_delete"}
+# `users/me` (the caller's own profile), `users/admin/users` (administrators) and
+# `users/{user_id}` (PUT, DELETE: the account itself or an administrator). No docstring: the
+# OpenAPI document would take it as every operation's description.
+class UserViewSet(GenericViewSet):
+    permission_classes = [IsAuthenticated, IsAdminOrSelf]
+    lookup_url_kwarg = "user_id"
+    ratelimit_scopes = {
+        "me": "profile_get",
+        "me_update": "profile_update",
+        "me_delete": "profile_delete",
+    }
+
+    def get_object(self):
+        user = selectors.user_get(user_id=self.kwargs[self.lookup_url_kwarg])
+        self.check_object_permissions(self.request, user)
+        return user
 
     @extend_schema(
         operation_id="users_me_retrieve", responses={200: UserOutput, **ERRORS(401, 429)}
     )
-    def get(self, request):
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def me(self, request):
         return Response(user_payload(request.user))
 
     @extend_schema(
@@ -161,7 +185,8 @@ class MeView(APIView):
         request=ProfileUpdateInput,
         responses={200: UserOutput, **ERRORS(401, 403, 409, 422, 429)},
     )
-    def patch(self, request):
+    @me.mapping.patch
+    def me_update(self, request):
         data = ProfileUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = users.user_update(user=request.user, data=data.validated_data, actor=request.user)
@@ -170,45 +195,40 @@ class MeView(APIView):
     @extend_schema(
         operation_id="users_me_delete", responses={200: MessageOutput, **ERRORS(401, 429)}
     )
-    def delete(self, request):
+    @me.mapping.delete
+    def me_delete(self, request):
         users.user_delete(user=request.user)
         return Response({"message": "Account successfully deleted"})
-
-
-class AdminUserListView(APIView):
-    permission_classes = [IsAuthenticated, IsAdminRole]
 
     @extend_schema(
         operation_id="users_admin_list",
         parameters=skip_limit_parameters(),
         responses={200: UserOutput(many=True), **ERRORS(401, 403, 422)},
     )
-    def get(self, request):
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="admin/users",
+        permission_classes=[IsAuthenticated, IsAdminRole],
+    )
+    def admin_users(self, request):
         return paginated_response(
             request, selectors.user_list(), lambda rows: user_payload(rows, many=True)
         )
-
-
-class UserDetailView(APIView):
-    permission_classes = [IsAuthenticated, IsAdminOrSelf]
-
-    def _target(self, request, user_id):
-        self.check_object_permissions(request, str(user_id))
-        return selectors.user_get(user_id=user_id)
 
     @extend_schema(
         operation_id="users_update",
         request=AdminUserUpdateInput,
         responses={200: UserOutput, **ERRORS(401, 403, 404, 409, 422)},
     )
-    def put(self, request, user_id):
-        target = self._target(request, user_id)
+    def update(self, request, user_id):
+        target = self.get_object()
         data = AdminUserUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = users.user_update(user=target, data=data.validated_data, actor=request.user)
         return Response(user_payload(user))
 
     @extend_schema(operation_id="users_delete", responses={204: None, **ERRORS(401, 403, 404)})
-    def delete(self, request, user_id):
-        users.user_delete(user=self._target(request, user_id))
+    def destroy(self, request, user_id):
+        users.user_delete(user=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

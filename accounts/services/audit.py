@@ -3,7 +3,7 @@
 from typing import Any
 
 from accounts.models import AuditLog
-from autoauthor.api import context
+from autoauthor.core import context
 
 LONG_TEXT = 200  # text longer than this is recorded by its length
 

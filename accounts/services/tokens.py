@@ -21,7 +21,7 @@ from rest_framework_simplejwt.tokens import RefreshToken as JWTRefresh
 
 from accounts import auth_cache
 from accounts.models import RefreshToken, User
-from autoauthor.api.errors import Unauthorized
+from autoauthor.core.errors import Unauthorized
 from autoauthor.queries import one_or_none
 
 INVALID_REFRESH = "Refresh token is invalid, expired or revoked."

@@ -12,7 +12,7 @@ from accounts import auth_cache
 from accounts.models import User
 from accounts.services import tokens
 from accounts.services.audit import audit_record
-from autoauthor.api.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from autoauthor.core.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from autoauthor.queries import one_or_none
 
 logger = logging.getLogger("autoauthor.accounts")

@@ -13,12 +13,10 @@ from autoauthor.ai.errors import (
     AIRateLimit,
     AIServiceUnavailable,
 )
-from autoauthor.ai.prompts import DIFFICULTIES, QUESTION_TYPES, WRITING_STYLES
 from autoauthor.ai.service import AIService, ai
+from autoauthor.ai.styles import WRITING_STYLES
 
 __all__ = [
-    "DIFFICULTIES",
-    "QUESTION_TYPES",
     "WRITING_STYLES",
     "AIError",
     "AIInvalidRequest",

@@ -2,7 +2,7 @@
 
 Every failure of an AI call leaves the provider layer as one of these. They are domain errors, so
 the one exception handler renders them as `{"detail", "code", "retryable", "retry_after",
-"correlation_id"}` with the status of the class (rate limit 429 with a Retry-After header,
+"correlation_id"}` with the status of the class's kind (rate limit 429 with a Retry-After header,
 unavailable/network/timeout 503, invalid request 400, unusable answer 502). The correlation id is
 also logged with the upstream cause, so a user's report can be matched to the server log.
 """
@@ -10,13 +10,13 @@ also logged with the upstream cause, so a user's report can be matched to the se
 import math
 import uuid
 
-from autoauthor.api.errors import DomainError
+from autoauthor.core.errors import DomainError
 
 
 class AIError(DomainError):
     """Base class: an AI feature could not produce an answer."""
 
-    status_code = 503
+    kind = "unavailable"
     code = "ai_service_unavailable"
     default_detail = "The AI service is temporarily unavailable. Please try again."
     retryable = True
@@ -52,7 +52,7 @@ class AIError(DomainError):
 class AIRateLimit(AIError):
     """The AI provider throttled us (429, Retry-After from upstream when it sent one)."""
 
-    status_code = 429
+    kind = "rate_limited"
     code = "ai_rate_limit"
     default_detail = "The AI service rate limit was exceeded. Please try again later."
     default_retry_after = 60
@@ -61,7 +61,7 @@ class AIRateLimit(AIError):
 class AIServiceUnavailable(AIError):
     """The provider answered with a server error, or is not usable (503)."""
 
-    status_code = 503
+    kind = "unavailable"
     code = "ai_service_unavailable"
     default_detail = "The AI service is temporarily unavailable. Please try again."
     default_retry_after = 30
@@ -70,7 +70,7 @@ class AIServiceUnavailable(AIError):
 class AINetworkError(AIError):
     """The provider could not be reached or did not answer in time (503)."""
 
-    status_code = 503
+    kind = "unavailable"
     code = "ai_network_error"
     default_detail = "Could not reach the AI service. Please try again."
 
@@ -78,7 +78,7 @@ class AINetworkError(AIError):
 class AIInvalidRequest(AIError):
     """The provider rejected the request itself, e.g. input too long (400); retrying won't help."""
 
-    status_code = 400
+    kind = "invalid"
     code = "ai_invalid_request"
     default_detail = "The AI service rejected the request."
     retryable = False
@@ -87,7 +87,7 @@ class AIInvalidRequest(AIError):
 class AIInvalidResponse(AIError):
     """The provider answered, but the answer is unusable (502); nothing is stored."""
 
-    status_code = 502
+    kind = "upstream_invalid"
     code = "ai_invalid_response"
     default_detail = "The AI service returned an unusable answer. Please try again."
 

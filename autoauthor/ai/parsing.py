@@ -9,31 +9,34 @@ import re
 from typing import Any
 
 from autoauthor.ai.errors import AIInvalidResponse
+from books.rules import (
+    TOC_DESCRIPTION_MAX,
+    TOC_MAX_CHAPTERS,
+    TOC_TITLE_MAX,
+    chapter_id_usable,
+    summary_meets_minimum,
+    word_count,
+)
+from questions.rules import REQUEST_COUNT_MAX
 
-# Bounds that keep a generated TOC inside what the TOC service accepts (at most 200 chapters and
-# subchapters together, titles up to 300 characters, ids of `A-Za-z0-9_.:-` up to 64 characters
-# that are not route words): an AI answer must never fail that validation.
+# Bounds of a generated TOC, tighter than what the TOC service accepts (`books.rules`: ids,
+# counts, lengths), so an AI answer never fails that validation.
 MAX_TOC_CHAPTERS = 25
 MAX_SUBCHAPTERS = 6
 TITLE_LIMIT = 200
 DESCRIPTION_LIMIT = 1000
-_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_RESERVED_IDS = frozenset(
-    {"metadata", "tab-state", "bulk-status", "batch-content", "batch_request"}
+assert (
+    MAX_TOC_CHAPTERS * (1 + MAX_SUBCHAPTERS) <= TOC_MAX_CHAPTERS
+    and TITLE_LIMIT <= TOC_TITLE_MAX
+    and DESCRIPTION_LIMIT <= TOC_DESCRIPTION_MAX
 )
 
 
-def word_count(text: str) -> int:
-    return len((text or "").split())
-
-
 def summary_metrics(summary: str) -> dict[str, Any]:
-    words = word_count(summary)
-    chars = len(summary or "")
     return {
-        "word_count": words,
-        "character_count": chars,
-        "meets_minimum_requirements": words >= 30 and chars >= 150,
+        "word_count": word_count(summary),
+        "character_count": len(summary or ""),
+        "meets_minimum_requirements": summary_meets_minimum(summary),
     }
 
 
@@ -143,7 +146,7 @@ def normalize_toc(data: dict) -> dict:
 
     def unique_id(value: Any, fallback: str) -> str:
         candidate = value.strip() if isinstance(value, str) else ""
-        if not _ID_RE.match(candidate) or candidate in _RESERVED_IDS or candidate in seen:
+        if not chapter_id_usable(candidate) or candidate in seen:
             candidate = fallback
         suffix = 2
         base = candidate
@@ -221,7 +224,7 @@ def parse_chapter_questions(text: str) -> list[dict]:
                 if isinstance(item, dict) and isinstance(item.get("question_text"), str)
             ]
             if items:
-                return items[:50]
+                return items[:REQUEST_COUNT_MAX]
     scraped: list[dict] = []
     current: dict[str, str] = {}
     for line in text.splitlines():
@@ -233,7 +236,7 @@ def parse_chapter_questions(text: str) -> list[dict]:
     if current.get("question_text"):
         scraped.append(_question_item(current))
     if scraped:
-        return scraped[:50]
+        return scraped[:REQUEST_COUNT_MAX]
     lines = []
     for line in text.splitlines():
         stripped = re.sub(r"^\s*(?:\d+\s*[.)\-:]|[-•*])\s*", "", line).strip().strip("\"'")
@@ -241,7 +244,7 @@ def parse_chapter_questions(text: str) -> list[dict]:
             lines.append(_question_item({"question_text": stripped}))
     if not lines:
         raise AIInvalidResponse("The AI returned no usable questions. Please try again.")
-    return lines[:50]
+    return lines[:REQUEST_COUNT_MAX]
 
 
 def _question_item(raw: dict) -> dict:

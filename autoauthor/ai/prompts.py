@@ -5,34 +5,8 @@ Each builder returns a `Prompt` the OpenAI provider sends as a system and a user
 
 from dataclasses import dataclass
 
-QUESTION_TYPES = ("character", "plot", "setting", "theme", "research")
-DIFFICULTIES = ("easy", "medium", "hard")
-
-# style -> (label, guidance). Reference §3.5.6.
-WRITING_STYLES: dict[str, tuple[str, str]] = {
-    "professional": (
-        "Professional",
-        "a formal business tone: clear and direct, active voice, no slang and no contractions",
-    ),
-    "conversational": (
-        "Conversational",
-        "a friendly, conversational tone: contractions, speaking to the reader as 'you', "
-        "short sentences",
-    ),
-    "academic": (
-        "Academic",
-        "a scholarly, objective tone: precise terminology, qualified claims, more complex "
-        "sentence structure",
-    ),
-    "creative": (
-        "Creative",
-        "a creative, literary voice: vivid imagery, metaphor and a pleasing rhythm",
-    ),
-    "technical": (
-        "Technical",
-        "a technical tone: precise, step-oriented and neutral",
-    ),
-}
+from autoauthor.ai.styles import WRITING_STYLES
+from questions.rules import DEFAULT_DIFFICULTY, DIFFICULTIES, QUESTION_TYPES
 
 DRAFT_MIN_TOKENS = 500
 DRAFT_MAX_TOKENS = 4000
@@ -207,15 +181,15 @@ def chapter_questions(
         )
     parts.append(f"Genre: {genre or 'Not specified'}")
     parts.append(f"Target audience: {target_audience or 'General readers'}")
-    parts.append(_DIFFICULTY_GUIDANCE.get(difficulty, _DIFFICULTY_GUIDANCE["medium"]))
+    parts.append(_DIFFICULTY_GUIDANCE.get(difficulty, _DIFFICULTY_GUIDANCE[DEFAULT_DIFFICULTY]))
     if focus:
         parts.append(
             "Focus on: " + "; ".join(f"{kind} ({_FOCUS_GUIDANCE[kind]})" for kind in focus)
         )
     parts.append(
         "Answer with a JSON array only. Each item: "
-        '{"question_text": "...", "question_type": "character|plot|setting|theme|research", '
-        '"difficulty": "easy|medium|hard", "help_text": "...", "examples": ["..."]}'
+        f'{{"question_text": "...", "question_type": "{"|".join(QUESTION_TYPES)}", '
+        f'"difficulty": "{"|".join(DIFFICULTIES)}", "help_text": "...", "examples": ["..."]}}'
     )
     return Prompt(
         system=(

@@ -16,13 +16,14 @@ from autoauthor.ai import offline, parsing, prompts
 from autoauthor.ai.cache import cache_get, cache_key, cache_set
 from autoauthor.ai.client import chat_completion
 from autoauthor.ai.errors import AIInvalidRequest, AIInvalidResponse
-from autoauthor.api.errors import Invalid
+from autoauthor.ai.styles import WRITING_STYLES
+from autoauthor.core.errors import Invalid
+from questions.rules import DEFAULT_DIFFICULTY, DIFFICULTIES, QUESTION_TYPES, REQUEST_COUNT_MAX
 
 logger = logging.getLogger("autoauthor.ai")
 
 PROVIDER = "openai"
 CLARIFYING_MAX = 10
-CHAPTER_QUESTIONS_MAX = 50
 DRAFT_LENGTH_MIN = 100
 DRAFT_LENGTH_MAX = 10000
 
@@ -186,9 +187,9 @@ class AIService:
         """Interview questions for one chapter → {questions: [{question_text, question_type,
         difficulty, help_text, examples}], provider, cached}. Raw items: the caller validates
         types/lengths and fills gaps (e.g. with templates). Not cached."""
-        count = _clamp(count, 1, CHAPTER_QUESTIONS_MAX)
-        difficulty = difficulty if difficulty in prompts.DIFFICULTIES else "medium"
-        focus = [kind for kind in (focus or []) if kind in prompts.QUESTION_TYPES] or None
+        count = _clamp(count, 1, REQUEST_COUNT_MAX)
+        difficulty = difficulty if difficulty in DIFFICULTIES else DEFAULT_DIFFICULTY
+        focus = [kind for kind in (focus or []) if kind in QUESTION_TYPES] or None
         arguments = {
             "book_title": book_title or "",
             "genre": genre or "",
@@ -251,10 +252,10 @@ class AIService:
         {transformed, style_label, provider, model, cached}. An answer cut off at the token limit
         is a failure (AIInvalidRequest: the text is too long for one pass), never a partial
         rewrite."""
-        if target_style not in prompts.WRITING_STYLES:
+        if target_style not in WRITING_STYLES:
             raise Invalid(
                 f"Unsupported writing style: '{target_style}'. Valid styles: "
-                f"{', '.join(prompts.WRITING_STYLES)}.",
+                f"{', '.join(WRITING_STYLES)}.",
                 code="unsupported_style",
             )
         if not self.online():
@@ -273,7 +274,7 @@ class AIService:
             )
         return {
             "transformed": completion.text.strip(),
-            "style_label": prompts.WRITING_STYLES[target_style][0],
+            "style_label": WRITING_STYLES[target_style][0],
             "provider": PROVIDER,
             "model": completion.model,
             "cached": False,

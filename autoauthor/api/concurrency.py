@@ -19,7 +19,8 @@ Retry-After CONCURRENCY_RETRY_AFTER_SECONDS.
 
 Views declare `concurrency_scopes = {"get": "export"}` (action or method -> scope) as they
 declare `ratelimit_scopes`. `ConcurrencyCap`, a DRF throttle listed after the rate-limit
-throttle, takes the slot after authentication, permissions and rate limits, and stores the lease
+throttle, takes the slot after authentication, permissions and rate limits (a full cap makes it
+refuse the request like any DRF throttle, answered with its TooManyConcurrent), and stores the lease
 on the Django request; `ReleaseSlotsMiddleware` releases it in a `finally` once the view has
 answered (errors and client disconnects included: the view runs to its end either way). The
 slot covers the work of the view; streaming an already rendered file afterwards is not counted.
@@ -40,11 +41,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from redis.exceptions import RedisError
-from rest_framework.throttling import BaseThrottle
 
-from autoauthor.api.context import client_ip
-from autoauthor.api.errors import TooManyConcurrent
-from autoauthor.api.ratelimits import RedisFirst, view_scope
+from autoauthor.api.middleware import client_ip
+from autoauthor.api.ratelimits import RedisFirst, ScopedThrottle
+from autoauthor.core.errors import TooManyConcurrent
 
 logger = logging.getLogger("autoauthor.concurrency")
 
@@ -252,21 +252,26 @@ def _ident(request) -> str:
     return client_ip(request) or "anonymous"
 
 
-class ConcurrencyCap(BaseThrottle):
-    """Takes a slot for views that declare `concurrency_scopes`; runs after the rate limits."""
+class ConcurrencyCap(ScopedThrottle):
+    """Takes a slot for views that declare `concurrency_scopes`; listed after the rate limits.
+    A full cap refuses the request as a throttle does, with its TooManyConcurrent."""
 
-    def allow_request(self, request, view):
-        scope = view_scope(request, view, "concurrency_scopes")
-        if not scope or not settings.CONCURRENCY_ENABLE:
-            return True
+    scopes_attribute = "concurrency_scopes"
+
+    def refusal(self, request, scope: str):
+        if not settings.CONCURRENCY_ENABLE:
+            return None
         django_request = getattr(request, "_request", request)
         leases = getattr(django_request, REQUEST_ATTRIBUTE, None)
         if leases is None:
             raise ImproperlyConfigured(
                 "concurrency_scopes need autoauthor.api.concurrency.ReleaseSlotsMiddleware"
             )
-        leases.append(slot_acquire(scope=scope, ident=_ident(request)))
-        return True
+        try:
+            leases.append(slot_acquire(scope=scope, ident=_ident(request)))
+        except TooManyConcurrent as refused:
+            return refused
+        return None
 
 
 class ReleaseSlotsMiddleware:

@@ -10,18 +10,11 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
-from pymongo.errors import (
-    AutoReconnect,
-    ConnectionFailure,
-    ExecutionTimeout,
-    NetworkTimeout,
-    ServerSelectionTimeoutError,
-    WaitQueueTimeoutError,
-)
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from autoauthor.api.errors import DomainError, RateLimited
+from autoauthor.core.database import is_database_unavailable
+from autoauthor.core.errors import DomainError, RateLimited
 
 logger = logging.getLogger("autoauthor.api")
 
@@ -30,25 +23,31 @@ DATABASE_UNAVAILABLE = {
     "code": "database_unavailable",
 }
 SERVER_ERROR = {"detail": "An unexpected error occurred", "code": "server_error"}
-_DB_DOWN_ERRORS = (
-    ExecutionTimeout,
-    ServerSelectionTimeoutError,
-    WaitQueueTimeoutError,
-    NetworkTimeout,
-    AutoReconnect,
-    ConnectionFailure,
-)
+# The attribute of the DRF request where a refusing throttle leaves its domain error.
+THROTTLE_REFUSAL = "throttle_refusal"
+
+# The HTTP status of each kind of domain error (autoauthor.core.errors): the only place a
+# domain error meets HTTP.
+STATUS_OF_KIND = {
+    "invalid": 400,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "gone": 410,
+    "too_large": 413,
+    "validation": 422,
+    "rate_limited": 429,
+    "failed": 500,
+    "upstream_invalid": 502,
+    "unavailable": 503,
+    "timeout": 504,
+}
 
 
-def is_database_unavailable(exc: BaseException) -> bool:
-    """True when `exc` (or an error it wraps) means MongoDB could not be reached in time."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, _DB_DOWN_ERRORS):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
+def status_of(error: DomainError) -> int:
+    """The HTTP status a domain error is answered with."""
+    return STATUS_OF_KIND[error.kind]
 
 
 def flatten_errors(detail, prefix: str = "") -> list[dict[str, str]]:
@@ -97,81 +96,67 @@ def _code(exc: drf.APIException) -> str:
     return codes if isinstance(codes, str) else exc.default_code
 
 
+# Errors from outside DRF and the domain with a fixed answer: (class, status, body).
+_FIXED = (
+    (Http404, 404, {"detail": "Not found.", "code": "not_found"}),
+    (
+        DjangoPermissionDenied,
+        403,
+        {"detail": "You do not have permission.", "code": "permission_denied"},
+    ),
+    (RequestDataTooBig, 413, {"detail": "Request body too large.", "code": "request_too_large"}),
+)
+TOO_LARGE_NUMBER = {
+    "detail": "Validation error",
+    "code": "validation_error",
+    "errors": [{"field": "", "message": "A number is too large to store.", "code": "max_value"}],
+}
+
+
 def error_body(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
     """Map any exception to (status, body, headers)."""
-    headers: dict[str, str] = {}
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.wait)
-    elif isinstance(exc, DomainError) and getattr(exc, "retry_after", None) is not None:
-        headers["Retry-After"] = str(exc.retry_after)  # AI errors (autoauthor.ai.errors)
+    if isinstance(exc, drf.Throttled):
+        # Only the throttles of autoauthor.api.ratelimits run, and exception_handler puts the
+        # refusal they recorded in place of DRF's Throttled; this is a rate limit of unknown origin.
+        exc = RateLimited(int(exc.wait or 1))
     if isinstance(exc, DomainError):
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         body = {"detail": exc.detail, "code": exc.code, **exc.extra}
         if getattr(exc, "errors", None):
             body["errors"] = exc.errors
-        return exc.status_code, body, headers
+        return status_of(exc), body, headers
     if isinstance(exc, drf.ValidationError):
-        return (
-            422,
-            {
-                "detail": "Validation error",
-                "code": "validation_error",
-                "errors": flatten_errors(exc.detail),
-            },
-            headers,
-        )
+        errors = flatten_errors(exc.detail)
+        return 422, {"detail": "Validation error", "code": "validation_error", "errors": errors}, {}
     if isinstance(exc, drf.ParseError):
-        return (
-            400,
-            {"detail": f"Malformed request body: {exc.detail}", "code": "parse_error"},
-            headers,
-        )
-    if isinstance(exc, drf.Throttled):
-        wait = int(exc.wait or 1)
-        headers["Retry-After"] = str(wait)
-        return (
-            429,
-            {
-                "detail": f"Rate limit exceeded. Try again in {wait} seconds.",
-                "code": "rate_limited",
-            },
-            headers,
-        )
+        return 400, {"detail": f"Malformed request body: {exc.detail}", "code": "parse_error"}, {}
     if isinstance(exc, drf.APIException):
-        return exc.status_code, {"detail": _message(exc.detail), "code": _code(exc)}, headers
-    if isinstance(exc, Http404):
-        return 404, {"detail": "Not found.", "code": "not_found"}, headers
-    if isinstance(exc, DjangoPermissionDenied):
-        return 403, {"detail": "You do not have permission.", "code": "permission_denied"}, headers
-    if isinstance(exc, RequestDataTooBig):
-        return 413, {"detail": "Request body too large.", "code": "request_too_large"}, headers
+        return exc.status_code, {"detail": _message(exc.detail), "code": _code(exc)}, {}
+    for error_class, status, body in _FIXED:
+        if isinstance(exc, error_class):
+            return status, dict(body), {}
     if isinstance(exc, SuspiciousOperation):
         # A disallowed Host header, a path escaping a storage root, ...: the request's fault.
         # Logged on the django.security loggers like Django does, never described to the client.
         logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
-        return 400, {"detail": "Bad request.", "code": "bad_request"}, headers
+        return 400, {"detail": "Bad request.", "code": "bad_request"}, {}
     if isinstance(exc, OverflowError) and "8-byte ints" in str(exc):
         # bson refuses an integer beyond 64 bits that input validation let through (e.g. from a
         # form field): the client's value, not a server fault.
-        return (
-            422,
-            {
-                "detail": "Validation error",
-                "code": "validation_error",
-                "errors": [
-                    {"field": "", "message": "A number is too large to store.", "code": "max_value"}
-                ],
-            },
-            headers,
-        )
+        return 422, dict(TOO_LARGE_NUMBER), {}
     if is_database_unavailable(exc):
         logger.warning("Database unavailable: %s", exc)
-        return 503, dict(DATABASE_UNAVAILABLE), headers
+        return 503, dict(DATABASE_UNAVAILABLE), {}
     logger.exception("Unhandled error", exc_info=exc)
-    return 500, dict(SERVER_ERROR), headers
+    return 500, dict(SERVER_ERROR), {}
 
 
 def exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER."""
+    if isinstance(exc, drf.Throttled):
+        # The throttle that refused recorded why (autoauthor.api.ratelimits.ScopedThrottle).
+        exc = getattr(context.get("request"), THROTTLE_REFUSAL, None) or exc
     status, body, headers = error_body(exc)
     response = Response(body, status=status, headers=headers)
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):

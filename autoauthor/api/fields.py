@@ -1,21 +1,9 @@
 """The one serializer field that renders and parses MongoDB ids as 24-hex strings."""
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-
-def parse_object_id(value) -> ObjectId | None:
-    """Return the ObjectId for a 24-hex string (or ObjectId), None when it is not one."""
-    if isinstance(value, ObjectId):
-        return value
-    if not isinstance(value, str) or len(value) != 24:
-        return None
-    try:
-        return ObjectId(value)
-    except (InvalidId, TypeError):
-        return None
+from autoauthor.core.ids import parse_object_id
 
 
 @extend_schema_field(

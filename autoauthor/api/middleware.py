@@ -6,10 +6,15 @@ import uuid
 
 from django.core.exceptions import DisallowedHost
 
-from autoauthor.api import context
 from autoauthor.api.exceptions import json_error_response
+from autoauthor.core import context
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def client_ip(request) -> str | None:
+    """The client address as the WSGI server saw it (proxies are configured via BEHIND_PROXY)."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:
@@ -32,7 +37,7 @@ class RequestContextMiddleware:
         token = context.set_current(
             context.ActorContext(
                 actor_id=None,
-                ip_address=context.client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", "")[:512],
                 request_id=request_id,
             )

@@ -4,8 +4,11 @@ Counting is a fixed window per key `ratelimit:<scope>:<user id, or client IP whe
 an identity the caller names, such as the login's account); the key expires with its window.
 `check` reads a window without counting, for limits counted only on some outcome (failed logins).
 Limits are named scopes in `settings.RATE_LIMITS` ("count/seconds", django-ratelimit's rate
-syntax). The DRF throttle below runs after authentication and permission checks, so requests
-rejected as unauthenticated are never counted.
+syntax). `ScopedRateLimit` is a DRF throttle (DRF runs it after authentication and permission
+checks, so requests rejected as unauthenticated are never counted): a request over its limit
+makes `allow_request` answer False and `wait()` give the wait, DRF raises Throttled and the
+exception handler answers 429 `rate_limited` with Retry-After. The login counts per account
+with `hit`/`check` from its view; every count goes through `usage_count`.
 
 django-ratelimit's own counter hashes its cache keys, which cannot give the key layout above, so
 the counter here talks to the django-redis connection of the `ratelimit` cache alias directly and
@@ -24,8 +27,9 @@ from django_ratelimit.core import _split_rate
 from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
 
-from autoauthor.api.context import client_ip
-from autoauthor.api.errors import RateLimited
+from autoauthor.api.exceptions import THROTTLE_REFUSAL
+from autoauthor.api.middleware import client_ip
+from autoauthor.core.errors import RateLimited
 
 logger = logging.getLogger("autoauthor.ratelimit")
 
@@ -190,19 +194,31 @@ def _publish(request, usage: Usage) -> None:
         django_request.ratelimit = usage
 
 
-def hit(request, scope: str, ident: str | None = None) -> Usage | None:
-    """Count one request against `scope` and publish the usage for the response headers.
+def _wait(usage: Usage) -> int:
+    return max(1, int(usage.reset - time.time()))
 
-    Raises RateLimited when the limit is exceeded. Returns None when limiting is switched off.
-    """
+
+def usage_count(request, scope: str, ident: str | None = None, *, count: bool = True):
+    """The one counting of the rate limits: count one request against `scope` (or, with
+    `count=False`, only read its window), publish the usage for the X-RateLimit-* headers and
+    return it; None when limiting is switched off. The throttle and the login's functions below
+    all count here."""
     if not settings.RATELIMIT_ENABLE:
         return None
     limit, window = rate_for(scope)
-    count, expires = counter.hit(_key(request, scope, ident), window)
-    usage = Usage(limit=limit, count=count, reset=int(expires + 0.999))
+    key = _key(request, scope, ident)
+    current, expires = counter.hit(key, window) if count else counter.peek(key)
+    usage = Usage(limit=limit, count=current, reset=int(expires + 0.999))
     _publish(request, usage)
-    if usage.exceeded:
-        raise RateLimited(max(1, int(expires - time.time() + 0.999)))
+    return usage
+
+
+def hit(request, scope: str, ident: str | None = None) -> Usage | None:
+    """Count one request against `scope` (for a limit a view counts itself, such as the login's
+    per account). Raises RateLimited when the limit is exceeded; None when limiting is off."""
+    usage = usage_count(request, scope, ident)
+    if usage is not None and usage.exceeded:
+        raise RateLimited(_wait(usage))
     return usage
 
 
@@ -213,21 +229,16 @@ def check(request, scope: str, ident: str | None = None) -> Usage | None:
     once the outcome is known. Raises RateLimited when a `hit` now would exceed the limit;
     publishes the usage like `hit`. Returns None when limiting is switched off.
     """
-    if not settings.RATELIMIT_ENABLE:
-        return None
-    limit, _ = rate_for(scope)
-    count, expires = counter.peek(_key(request, scope, ident))
-    usage = Usage(limit=limit, count=count, reset=int(expires + 0.999))
-    _publish(request, usage)
-    if usage.remaining == 0:
-        raise RateLimited(max(1, int(expires - time.time() + 0.999)))
+    usage = usage_count(request, scope, ident, count=False)
+    if usage is not None and usage.remaining == 0:
+        raise RateLimited(_wait(usage))
     return usage
 
 
 def view_scope(request, view, attribute: str = "ratelimit_scopes") -> str | None:
     """The scope `view` declares in `attribute` ({action or method: scope}) for this request: by
-    action, else by method, HEAD as GET (Django answers HEAD with the GET handler, so a HEAD
-    costs what a GET costs)."""
+    action (a viewset's `self.action`, the mapped handler's name), else by method, HEAD as GET
+    (Django answers HEAD with the GET handler, so a HEAD costs what a GET costs)."""
     scopes = getattr(view, attribute, None) or {}
     method = request.method.lower()
     return (
@@ -237,11 +248,42 @@ def view_scope(request, view, attribute: str = "ratelimit_scopes") -> str | None
     )
 
 
-class ScopedRateLimit(BaseThrottle):
-    """Counts requests of views that declare `ratelimit_scopes` ({action or method: scope})."""
+class ScopedThrottle(BaseThrottle):
+    """A DRF throttle for the scopes a view declares in `scopes_attribute`.
+
+    `refusal(request, scope)` returns None to let the request through, or the domain error it
+    is refused with: `allow_request` then answers False, `wait()` gives its `retry_after`, DRF
+    raises Throttled, and the exception handler answers with the error left on the request
+    (`THROTTLE_REFUSAL`). DRF asks every throttle even after one refused; once one has, the
+    later ones let the request pass untouched, so a request refused by the rate limits never
+    takes a concurrency slot.
+    """
+
+    scopes_attribute = "ratelimit_scopes"
+
+    def __init__(self):
+        self.refused = None
 
     def allow_request(self, request, view):
-        scope = view_scope(request, view)
-        if scope:
-            hit(request, scope)
-        return True
+        scope = view_scope(request, view, self.scopes_attribute)
+        if not scope or getattr(request, THROTTLE_REFUSAL, None) is not None:
+            return True
+        self.refused = self.refusal(request, scope)
+        if self.refused is None:
+            return True
+        setattr(request, THROTTLE_REFUSAL, self.refused)
+        return False
+
+    def wait(self):
+        return getattr(self.refused, "retry_after", None)
+
+    def refusal(self, request, scope: str):
+        raise NotImplementedError
+
+
+class ScopedRateLimit(ScopedThrottle):
+    """Counts requests of views that declare `ratelimit_scopes` ({action or method: scope})."""
+
+    def refusal(self, request, scope: str):
+        usage = usage_count(request, scope)
+        return RateLimited(_wait(usage)) if usage is not None and usage.exceeded else None

@@ -4,7 +4,7 @@ on failure, and the `system` actor for whatever the purge audits."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from autoauthor.api.context import system_actor
+from autoauthor.core.context import system_actor
 from autoauthor.progress import Progress
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from autoauthor.api.fields import ObjectIdField
 from books.api.chapter_serializers import TocBodyField
 
 
@@ -53,7 +54,7 @@ class SummaryAnalysisOutput(serializers.Serializer):
 
 
 class AnalyzeSummaryOutput(ProviderMixin):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     analysis = SummaryAnalysisOutput()
     analyzed_at = serializers.CharField()
 
@@ -68,7 +69,7 @@ class ClarifyingQuestionsInput(serializers.Serializer):
 
 
 class ClarifyingQuestionsOutput(ProviderMixin):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     questions = serializers.ListField(child=serializers.CharField())
     generated_at = serializers.CharField()
     total_questions = serializers.IntegerField()
@@ -93,7 +94,7 @@ class GenerateTocInput(serializers.Serializer):
 
 
 class GenerateTocOutput(ProviderMixin):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     toc = TocBodyField()
     generated_at = serializers.CharField(allow_null=True)
     status = serializers.CharField()
@@ -139,7 +140,7 @@ class DraftMetadataOutput(serializers.Serializer):
 
 class GenerateDraftOutput(ProviderMixin):
     success = serializers.BooleanField()
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter_id = serializers.CharField()
     draft = serializers.CharField(allow_blank=True)
     metadata = DraftMetadataOutput()
@@ -178,7 +179,7 @@ class StyleMetadataOutput(serializers.Serializer):
 
 class TransformStyleOutput(ProviderMixin):
     success = serializers.BooleanField()
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter_id = serializers.CharField()
     transformed = serializers.CharField(allow_blank=True)
     metadata = StyleMetadataOutput()

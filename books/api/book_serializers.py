@@ -7,35 +7,29 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from autoauthor.api.fields import ObjectIdField
+from books.api.serializer_fields import StrictCharField, book_text_field
 from books.models import ChapterStatus
-
-
-class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of turning them into text."""
-
-    default_error_messages = {"invalid": "Must be a string."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        # The bound the document states holds for the text as sent, before surrounding
-        # whitespace is trimmed (DRF checks it after).
-        if self.max_length is not None and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        return super().to_internal_value(data)
+from books.rules import (
+    BOOK_AUDIENCE_MAX,
+    BOOK_DESCRIPTION_MAX,
+    BOOK_GENRE_MAX,
+    BOOK_SUBTITLE_MAX,
+    BOOK_TITLE_MAX,
+    URL_MAX,
+)
 
 
 def _optional_text(max_length: int) -> StrictCharField:
-    return StrictCharField(max_length=max_length, required=False, allow_null=True, allow_blank=True)
+    return book_text_field(max_length=max_length, required=False, allow_null=True, allow_blank=True)
 
 
 class BookCreateInput(serializers.Serializer):
-    title = StrictCharField(min_length=1, max_length=100)
-    subtitle = _optional_text(255)
-    description = _optional_text(5000)
-    genre = _optional_text(100)
-    target_audience = _optional_text(100)
-    cover_image_url = _optional_text(2083)
+    title = book_text_field(min_length=1, max_length=BOOK_TITLE_MAX)
+    subtitle = _optional_text(BOOK_SUBTITLE_MAX)
+    description = _optional_text(BOOK_DESCRIPTION_MAX)
+    genre = _optional_text(BOOK_GENRE_MAX)
+    target_audience = _optional_text(BOOK_AUDIENCE_MAX)
+    cover_image_url = _optional_text(URL_MAX)
     metadata = serializers.DictField(required=False, allow_null=True)
 
 
@@ -49,7 +43,7 @@ class BookUpdateInput(BookCreateInput):
 class BookPatchInput(BookUpdateInput):
     """PATCH: every key optional; `title`, when sent, is 1-100 characters and not null."""
 
-    title = StrictCharField(min_length=1, max_length=100, required=False)
+    title = book_text_field(min_length=1, max_length=BOOK_TITLE_MAX, required=False)
 
 
 class TocItemOutput(serializers.Serializer):

@@ -1,98 +1,26 @@
 """Input and output serializers of the TOC and chapter structure endpoints. Inputs check shape
 and types; the rules about the TOC's structure live in books.services.toc (one place, shared with
 AI generate-toc). The content, tab state, metadata and analytics serializers live in
-`books.api.content_serializers` and are re-exported here."""
+`books.api.content_serializers`."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from books.api.content_serializers import (
-    MAX_BATCH_CHAPTERS,
-    MAX_CONTENT_LENGTH,
-    AnalyticsKeyOutput,
-    AnalyticsQuery,
-    AnalyticsRowOutput,
-    BatchChapterContentOutput,
-    BatchContentInput,
-    BatchContentMetadataOutput,
-    BatchContentOutput,
-    ChapterAnalyticsOutput,
-    ChapterContentOutput,
-    ChapterMetadataItemOutput,
-    ChapterMetadataOutput,
-    CompletionStatsOutput,
-    ContentMetadataOutput,
-    ContentQuery,
-    ContentSaveInput,
-    ContentSaveOutput,
-    MetadataQuery,
-    TabStateGetOutput,
-    TabStateInput,
-    TabStateOutput,
-    TabStateSaveOutput,
-)
+from autoauthor.api.fields import ObjectIdField
 from books.api.serializer_fields import (
-    MAX_CHAPTER_ID_LENGTH,
     ChapterStatusField,
     ExpectedVersionMixin,
     StrictCharField,
     chapter_id_field,
 )
 from books.models import ChapterStatus
-from books.services.toc import MAX_CHAPTERS, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, MAX_TOC_INT
-
-__all__ = [
-    "MAX_BATCH_CHAPTERS",
-    "MAX_CHAPTER_ID_LENGTH",
-    "MAX_CONTENT_LENGTH",
-    "AnalyticsKeyOutput",
-    "AnalyticsQuery",
-    "AnalyticsRowOutput",
-    "BatchChapterContentOutput",
-    "BatchContentInput",
-    "BatchContentMetadataOutput",
-    "BatchContentOutput",
-    "BulkStatusInput",
-    "BulkStatusOutput",
-    "ChapterAnalyticsOutput",
-    "ChapterContentOutput",
-    "ChapterCreateInput",
-    "ChapterCreateOutput",
-    "ChapterDeleteInput",
-    "ChapterDeleteOutput",
-    "ChapterDetailOutput",
-    "ChapterListOutput",
-    "ChapterListQuery",
-    "ChapterMetadataItemOutput",
-    "ChapterMetadataOutput",
-    "ChapterNodeField",
-    "ChapterNodeListField",
-    "ChapterNodeOutput",
-    "ChapterUpdateInput",
-    "ChapterWriteOutput",
-    "CompletionStatsOutput",
-    "ContentMetadataOutput",
-    "ContentQuery",
-    "ContentSaveInput",
-    "ContentSaveOutput",
-    "ExpectedVersionMixin",
-    "MetadataQuery",
-    "StrictCharField",
-    "SubchapterOutput",
-    "TabStateGetOutput",
-    "TabStateInput",
-    "TabStateOutput",
-    "TabStateSaveOutput",
-    "TocBodyField",
-    "TocBodyOutput",
-    "TocOutput",
-    "TocPayloadInput",
-    "TocUpdateInput",
-    "TocUpdateOutput",
-    "TocUpdateSchemaInput",
-    "chapter_id_field",
-]
-
+from books.rules import (
+    TOC_DESCRIPTION_MAX,
+    TOC_INT_MAX,
+    TOC_MAX_CHAPTERS,
+    TOC_MAX_DEPTH,
+    TOC_TITLE_MAX,
+)
 
 # --- outputs --------------------------------------------------------------------------------------
 
@@ -146,7 +74,7 @@ class TocBodyField(serializers.JSONField):
 
 
 class TocOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     toc = TocBodyField()
     status = serializers.CharField()
     version = serializers.IntegerField(help_text="Send it back as `toc.expected_version`.")
@@ -155,7 +83,7 @@ class TocOutput(serializers.Serializer):
 
 
 class TocUpdateOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     toc = TocBodyField()
     updated_at = serializers.CharField()
     version = serializers.IntegerField()
@@ -167,7 +95,7 @@ class ChapterCreateOutput(serializers.Serializer):
     """The reference's answer (`chapter` nested) plus the new chapter's own fields at the top
     level, where the frontend reads them (`id`, `title`, ...)."""
 
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter = ChapterNodeField()
     chapter_id = serializers.CharField()
     version = serializers.IntegerField(help_text="The TOC's new version.")
@@ -183,13 +111,13 @@ class ChapterCreateOutput(serializers.Serializer):
 
 
 class ChapterDetailOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter = ChapterNodeField()
     success = serializers.BooleanField()
 
 
 class ChapterWriteOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter_id = serializers.CharField()
     version = serializers.IntegerField(help_text="The TOC's new version.")
     success = serializers.BooleanField()
@@ -201,7 +129,7 @@ class ChapterDeleteOutput(ChapterWriteOutput):
 
 
 class ChapterListOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapters = ChapterNodeListField()
     total_chapters = serializers.IntegerField()
     structure = serializers.ChoiceField(choices=["hierarchical", "flat"])
@@ -210,7 +138,7 @@ class ChapterListOutput(serializers.Serializer):
 
 
 class BulkStatusOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     updated_chapters = serializers.ListField(child=serializers.CharField())
     new_status = serializers.ChoiceField(choices=ChapterStatus.choices)
     version = serializers.IntegerField(help_text="The TOC's new version.")
@@ -226,11 +154,11 @@ class TocPayloadInput(serializers.Serializer):
 
     chapters = serializers.ListField(
         child=serializers.JSONField(),
-        max_length=MAX_CHAPTERS,
+        max_length=TOC_MAX_CHAPTERS,
         help_text="Chapters, each {id?, title, description?, order?, metadata?, subchapters?}.",
     )
     expected_version = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    estimated_pages = serializers.IntegerField(min_value=0, max_value=MAX_TOC_INT, required=False)
+    estimated_pages = serializers.IntegerField(min_value=0, max_value=TOC_INT_MAX, required=False)
     structure_notes = StrictCharField(required=False, allow_blank=True)
 
 
@@ -250,11 +178,11 @@ class TocUpdateSchemaInput(serializers.Serializer):
 
 
 class ChapterCreateInput(ExpectedVersionMixin):
-    title = StrictCharField(max_length=MAX_TITLE_LENGTH)
-    order = serializers.IntegerField(min_value=0, max_value=MAX_TOC_INT)
-    level = serializers.IntegerField(min_value=1, max_value=2, default=1)
+    title = StrictCharField(max_length=TOC_TITLE_MAX)
+    order = serializers.IntegerField(min_value=0, max_value=TOC_INT_MAX)
+    level = serializers.IntegerField(min_value=1, max_value=TOC_MAX_DEPTH, default=1)
     description = StrictCharField(
-        max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_null=True, allow_blank=True
+        max_length=TOC_DESCRIPTION_MAX, required=False, allow_null=True, allow_blank=True
     )
     parent_id = chapter_id_field(required=False, allow_null=True, allow_blank=True)
     metadata = serializers.DictField(required=False, default=dict)
@@ -266,14 +194,16 @@ class ChapterCreateInput(ExpectedVersionMixin):
 
 
 class ChapterUpdateInput(ExpectedVersionMixin):
-    title = StrictCharField(max_length=MAX_TITLE_LENGTH, required=False, allow_null=True)
+    title = StrictCharField(max_length=TOC_TITLE_MAX, required=False, allow_null=True)
     description = StrictCharField(
-        max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_null=True, allow_blank=True
+        max_length=TOC_DESCRIPTION_MAX, required=False, allow_null=True, allow_blank=True
     )
     order = serializers.IntegerField(
-        min_value=0, max_value=MAX_TOC_INT, required=False, allow_null=True
+        min_value=0, max_value=TOC_INT_MAX, required=False, allow_null=True
     )
-    level = serializers.IntegerField(min_value=1, max_value=2, required=False, allow_null=True)
+    level = serializers.IntegerField(
+        min_value=1, max_value=TOC_MAX_DEPTH, required=False, allow_null=True
+    )
     parent_id = chapter_id_field(
         required=False,
         allow_null=True,
@@ -293,7 +223,7 @@ class ChapterListQuery(serializers.Serializer):
 
 class BulkStatusInput(ExpectedVersionMixin):
     chapter_ids = serializers.ListField(
-        child=chapter_id_field(), min_length=1, max_length=MAX_CHAPTERS
+        child=chapter_id_field(), min_length=1, max_length=TOC_MAX_CHAPTERS
     )
     status = ChapterStatusField()
     update_timestamp = serializers.BooleanField(default=True)

@@ -3,13 +3,16 @@ endpoints."""
 
 from rest_framework import serializers
 
+from autoauthor.api.fields import ObjectIdField
 from books.api.serializer_fields import StrictCharField, chapter_id_field, expected_version_field
 from books.models import ChapterStatus
-from books.services.content import MAX_TAB_COUNT
-from books.services.toc import MAX_CHAPTERS
+from books.rules import (
+    CONTENT_MAX_LENGTH,
+    TAB_MAX_COUNT,
+    TOC_MAX_CHAPTERS,
+)
 
-MAX_BATCH_CHAPTERS = 20
-MAX_CONTENT_LENGTH = 2_000_000  # characters; the request body limit applies first
+# The batch-content view checks the count itself (a 400 before the book is looked up).
 
 
 # --- outputs --------------------------------------------------------------------------------------
@@ -39,7 +42,7 @@ class CompletionStatsOutput(serializers.Serializer):
 
 
 class ChapterMetadataOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapters = ChapterMetadataItemOutput(many=True)
     total_chapters = serializers.IntegerField()
     completion_stats = CompletionStatsOutput()
@@ -55,15 +58,15 @@ class TabStateOutput(serializers.Serializer):
 
 
 class TabStateGetOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     tab_state = TabStateOutput(allow_null=True)
     success = serializers.BooleanField(required=False)
     message = serializers.CharField(required=False)
 
 
 class TabStateSaveOutput(serializers.Serializer):
-    book_id = serializers.CharField()
-    tab_state_id = serializers.CharField()
+    book_id = ObjectIdField()
+    tab_state_id = ObjectIdField()
     success = serializers.BooleanField()
     message = serializers.CharField()
 
@@ -82,7 +85,7 @@ class ContentMetadataOutput(BatchContentMetadataOutput):
 
 
 class ChapterContentOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter_id = serializers.CharField()
     title = serializers.CharField(allow_blank=True)
     content = serializers.CharField(allow_blank=True)
@@ -92,7 +95,7 @@ class ChapterContentOutput(serializers.Serializer):
 
 
 class ContentSaveOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter_id = serializers.CharField()
     version = serializers.IntegerField(help_text="The content's new version.")
     word_count = serializers.IntegerField()
@@ -112,7 +115,7 @@ class BatchChapterContentOutput(serializers.Serializer):
 
 
 class BatchContentOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapters = serializers.DictField(child=BatchChapterContentOutput())
     requested_count = serializers.IntegerField()
     found_count = serializers.IntegerField()
@@ -131,7 +134,7 @@ class AnalyticsRowOutput(serializers.Serializer):
 
 
 class ChapterAnalyticsOutput(serializers.Serializer):
-    book_id = serializers.CharField()
+    book_id = ObjectIdField()
     chapter_id = serializers.CharField()
     analytics_period_days = serializers.IntegerField()
     analytics = AnalyticsRowOutput(many=True)
@@ -161,11 +164,11 @@ def _unique(values, field):
 class TabStateInput(serializers.Serializer):
     active_chapter_id = chapter_id_field()
     open_tab_ids = serializers.ListField(
-        child=chapter_id_field(), max_length=MAX_TAB_COUNT, default=list
+        child=chapter_id_field(), max_length=TAB_MAX_COUNT, default=list
     )
     # The editor sends every chapter id of the book (flattened), so as many as a TOC holds.
     tab_order = serializers.ListField(
-        child=chapter_id_field(), max_length=MAX_CHAPTERS, default=list
+        child=chapter_id_field(), max_length=TOC_MAX_CHAPTERS, default=list
     )
 
     def validate(self, attrs):
@@ -181,7 +184,7 @@ class TabStateInput(serializers.Serializer):
 
 class ContentSaveInput(serializers.Serializer):
     content = StrictCharField(
-        allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT_LENGTH
+        allow_blank=True, trim_whitespace=False, max_length=CONTENT_MAX_LENGTH
     )
     auto_update_metadata = serializers.BooleanField(default=True)
     expected_version = expected_version_field(

@@ -3,12 +3,13 @@
 from rest_framework import serializers
 
 from books.models import CHAPTER_STATUS_ALIASES, ChapterStatus, chapter_status_normalize
-
-MAX_CHAPTER_ID_LENGTH = 64
+from books.rules import CHAPTER_ID_MAX_LENGTH
 
 
 class StrictCharField(serializers.CharField):
-    """A string field that refuses numbers and booleans instead of converting them."""
+    """A string field that refuses numbers and booleans instead of converting them. The error
+    text of a non-string is DRF's own ("Not a valid string."); the book fields answer "Must be a
+    string." (`book_text_field`), as they always have."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -20,8 +21,18 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+BOOK_TEXT_ERRORS = {"invalid": "Must be a string."}
+
+
+def book_text_field(**kwargs) -> StrictCharField:
+    """A StrictCharField of the book inputs, whose non-string answer is "Must be a string."."""
+    return StrictCharField(error_messages=BOOK_TEXT_ERRORS, **kwargs)
+
+
 def chapter_id_field(**kwargs):
-    return StrictCharField(max_length=MAX_CHAPTER_ID_LENGTH, **kwargs)
+    """A chapter id as sent: a string of at most CHAPTER_ID_MAX_LENGTH characters (its pattern
+    is a TOC rule: `books.services.toc` checks it)."""
+    return StrictCharField(max_length=CHAPTER_ID_MAX_LENGTH, **kwargs)
 
 
 def expected_version_field(help_text: str) -> serializers.IntegerField:

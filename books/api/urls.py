@@ -1,9 +1,16 @@
-"""Books API routes: book-level routes, then TOC and chapter routes (literal chapter paths are
-declared before `chapters/<chapter_id>` inside chapter_urls)."""
+"""Books API routes: `router` (books -> BookViewSet) and `chapters_router`
+(books/{book_id}/chapters -> ChapterViewSet). Other apps register their own viewsets on these
+two to nest under a book or a chapter. Each router lists a viewset's literal sub-paths
+(`chapters/metadata`, ...) before its `{chapter_id}` routes, so those are never taken for an
+id."""
 
-from django.urls import include, path
+from autoauthor.api.routers import NestedOptionalSlashRouter, OptionalSlashRouter
+from books.api.views import BookViewSet, ChapterViewSet
 
-urlpatterns = [
-    path("", include("books.api.book_urls")),
-    path("", include("books.api.chapter_urls")),
-]
+router = OptionalSlashRouter()
+router.register("books", BookViewSet, basename="book")
+
+chapters_router = NestedOptionalSlashRouter(router, "books")
+chapters_router.register("chapters", ChapterViewSet, basename="chapter")
+
+urlpatterns = [*router.urls, *chapters_router.urls]

@@ -70,8 +70,7 @@ def block_html(block: Block) -> str:
     return f"<p>{_inline(block.runs)}</p>"
 
 
-def render(doc: ExportDocument, out: BinaryIO) -> None:
-    book = epub.EpubBook()
+def _metadata(book: epub.EpubBook, doc: ExportDocument) -> None:
     book.set_identifier(doc.identifier or f"urn:uuid:{uuid.uuid4()}")
     book.set_title(doc.title)
     book.set_language(doc.language)
@@ -82,11 +81,8 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
     if doc.genre:
         book.add_metadata("DC", "subject", doc.genre)
 
-    style = epub.EpubItem(
-        uid="style", file_name="style/book.css", media_type="text/css", content=_CSS
-    )
-    book.add_item(style)
 
+def _title_page(doc: ExportDocument, style: epub.EpubItem) -> epub.EpubHtml:
     title_parts = [f"<h1>{escape(doc.title)}</h1>"]
     if doc.subtitle:
         title_parts.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
@@ -101,13 +97,12 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
     )
     title_page.content = f'<div class="title-page">{"".join(title_parts)}</div>'
     title_page.add_item(style)
-    book.add_item(title_page)
+    return title_page
 
-    nav = epub.EpubNav(title=CONTENTS_TITLE)
-    nav.add_item(style)
-    spine: list = [title_page, nav]
-    # The navigation is built from the outline; file names are fixed by outline position so the
-    # nav never needs the chapters' content.
+
+def _navigation(doc: ExportDocument) -> tuple[dict, list]:
+    """({outline key: file name}, the EPUB toc). The navigation is built from the outline; file
+    names are fixed by outline position so the nav never needs the chapters' content."""
     file_names = {
         entry.key: f"chapter-{index:04d}.xhtml" for index, entry in enumerate(doc.outline, 1)
     }
@@ -118,26 +113,46 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
             toc.append([link, []])
         else:
             toc[-1][1].append(link)
-    book.toc = [tuple(item) if item[1] else item[0] for item in toc]
+    return file_names, [tuple(item) if item[1] else item[0] for item in toc]
 
+
+def _chapter_item(chapter, file_name: str, doc: ExportDocument, style) -> epub.EpubHtml:
+    entry = chapter.entry
+    level = entry.level
+    parts = [f"<h{level}>{escape(entry.heading)}</h{level}>"]
+    if chapter.description:
+        parts.append(f'<p class="description">{escape(chapter.description)}</p>')
+    if chapter.blocks:
+        parts.extend(block_html(block) for block in chapter.blocks)
+    elif not chapter.heading_only:
+        parts.append(f'<p class="empty">{NO_CONTENT}</p>')
+    item = epub.EpubHtml(
+        uid=f"chapter-{entry.number.replace('.', '-')}",
+        title=entry.heading,
+        file_name=file_name,
+        lang=doc.language,
+    )
+    item.content = "".join(parts)
+    item.add_item(style)
+    return item
+
+
+def render(doc: ExportDocument, out: BinaryIO) -> None:
+    book = epub.EpubBook()
+    _metadata(book, doc)
+    style = epub.EpubItem(
+        uid="style", file_name="style/book.css", media_type="text/css", content=_CSS
+    )
+    book.add_item(style)
+    title_page = _title_page(doc, style)
+    book.add_item(title_page)
+
+    nav = epub.EpubNav(title=CONTENTS_TITLE)
+    nav.add_item(style)
+    spine: list = [title_page, nav]
+    file_names, book.toc = _navigation(doc)
     for chapter in doc.iter_chapters():
-        entry = chapter.entry
-        level = entry.level
-        parts = [f"<h{level}>{escape(entry.heading)}</h{level}>"]
-        if chapter.description:
-            parts.append(f'<p class="description">{escape(chapter.description)}</p>')
-        if chapter.blocks:
-            parts.extend(block_html(block) for block in chapter.blocks)
-        elif not chapter.heading_only:
-            parts.append(f'<p class="empty">{NO_CONTENT}</p>')
-        item = epub.EpubHtml(
-            uid=f"chapter-{entry.number.replace('.', '-')}",
-            title=entry.heading,
-            file_name=file_names[entry.key],
-            lang=doc.language,
-        )
-        item.content = "".join(parts)
-        item.add_item(style)
+        item = _chapter_item(chapter, file_names[chapter.entry.key], doc, style)
         book.add_item(item)
         spine.append(item)
 

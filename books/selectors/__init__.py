@@ -8,7 +8,7 @@ from books.selectors.books import (
     BOOK_NOT_FOUND,
     BOOK_RESPONSE_FIELDS,
     book_audit_log,
-    book_get_for_user,
+    book_find,
     book_list,
     book_outline,
     book_question_responses,
@@ -26,7 +26,6 @@ from books.selectors.chapters import (
     chapters_content_batch,
     chapters_flat,
     chapters_metadata,
-    reading_time,
     toc_get,
 )
 from books.selectors.toc import (
@@ -44,7 +43,7 @@ __all__ = [
     "CHAPTER_DOCUMENT_KEYS",
     "CHAPTER_NOT_FOUND",
     "book_audit_log",
-    "book_get_for_user",
+    "book_find",
     "book_list",
     "book_outline",
     "book_question_responses",
@@ -62,7 +61,6 @@ __all__ = [
     "chapters_content_batch",
     "chapters_flat",
     "chapters_metadata",
-    "reading_time",
     "tab_state_latest",
     "toc_chapter_ids",
     "toc_chapter_nodes",

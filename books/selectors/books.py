@@ -1,34 +1,27 @@
 """Book reads: the caller's book, the book list and the book-level parts (summary, answers,
 TOC readiness, audit log)."""
 
-from autoauthor.api.errors import Forbidden, NotFound
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
 from books.models import Book, Chapter, ChapterStatus
+from books.rules import summary_meets_minimum, word_count
 from books.selectors.chapters import chapters_flat
 from books.selectors.toc import toc_chapter_ids
 
 BOOK_NOT_FOUND = "Book not found"
 
 
-def book_get_for_user(
-    *, book_id, user, fields: tuple[str, ...] | None = None, action: str = "access"
-) -> Book:
-    """The book `book_id` if `user` owns it: malformed, unknown or deleted ids are 404, another
-    user's book is 403 ("Not authorized to <action> this book"). One database read; `fields`
-    restricts the projection (the owner is always loaded)."""
+def book_find(*, book_id, fields: tuple[str, ...] | None = None) -> Book | None:
+    """The live (not deleted) book `book_id` (a 24-hex string or ObjectId), None when the id is
+    malformed or names no live book. One database read; `fields` restricts the projection (the
+    owner is always loaded, for the permission check)."""
     oid = parse_object_id(book_id)
     if oid is None:
-        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
+        return None
     queryset = Book.objects.filter(pk=oid, deleted_at=None)
     if fields is not None:
         queryset = queryset.only("owner_id", *fields)
-    book = one_or_none(queryset)
-    if book is None:
-        raise NotFound(BOOK_NOT_FOUND, code="book_not_found")
-    if book.owner_id != user.pk:
-        raise Forbidden(f"Not authorized to {action} this book", code="not_book_owner")
-    return book
+    return one_or_none(queryset)
 
 
 # The fields a book's answer is rendered from: those of BookResponse, and the TOC structure its
@@ -156,7 +149,7 @@ def book_toc_readiness(*, book) -> dict:
     missing keys; without one, a basic answer: not ready, and `meets_minimum_requirements` =
     at least 30 words and 150 characters."""
     summary = book.summary or ""
-    words, chars = len(summary.split()), len(summary)
+    words, chars = word_count(summary), len(summary)
     analysis = book.summary_analysis
     if analysis:
         return {
@@ -175,5 +168,5 @@ def book_toc_readiness(*, book) -> dict:
         "suggestions": ["Run summary analysis to get readiness assessment"],
         "word_count": words,
         "character_count": chars,
-        "meets_minimum_requirements": words >= 30 and chars >= 150,
+        "meets_minimum_requirements": summary_meets_minimum(summary),
     }

@@ -2,6 +2,7 @@
 list, one chapter, the TOC body, content batches, the metadata overview)."""
 
 from books.models import Chapter, ChapterStatus, chapter_status_normalize
+from books.rules import reading_time, word_count
 from books.selectors.access_logs import _iso, chapter_last_active
 from books.selectors.toc import (
     CHAPTER_DOCUMENT_KEYS,
@@ -9,11 +10,6 @@ from books.selectors.toc import (
     toc_iter_nodes,
     toc_node_find,
 )
-
-
-def reading_time(words: int) -> int:
-    """Minutes to read `words` words as read endpoints show it: 0 for none, else at least 1."""
-    return 0 if words <= 0 else max(1, round(words / 200))
 
 
 def chapter_documents(*, book, chapter_ids=None, include_content: bool = True) -> dict:
@@ -169,7 +165,7 @@ def toc_get(*, book) -> dict:
 def chapter_content_metadata(chapter: dict) -> dict:
     """The `metadata` block of the content endpoints for a merged chapter: reading time from the
     stored word count, or from the content's words when nothing is stored yet."""
-    words = chapter.get("word_count") or len((chapter.get("content") or "").split())
+    words = chapter.get("word_count") or word_count(chapter.get("content"))
     subchapters = chapter.get("subchapters") or []
     return {
         "status": chapter.get("status") or "draft",

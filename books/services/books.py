@@ -21,70 +21,20 @@ from django.db import DatabaseError, models
 from django.utils import timezone
 
 from accounts.models import AuditedModel
-from autoauthor.api.errors import NotFound
+from autoauthor.core.errors import NotFound
 from autoauthor.queries import one_or_none
 from autoauthor.transactions import atomic_if_supported
 from books.models import Book
 from books.read_cache import book_changed, invalidates
 from books.selectors import BOOK_NOT_FOUND
-from books.services.cover import (
-    COVER_ALLOWED_CONTENT_TYPES,
-    COVER_ALLOWED_EXTENSIONS,
-    COVER_CAS_ATTEMPTS,
-    COVER_DIR,
-    COVER_JPEG_QUALITY,
-    COVER_MAX_BYTES,
-    COVER_MAX_SIZE,
-    COVER_THUMBNAIL_SIZE,
-    _cover_file_delete,
-    book_cover_upload,
-    cover_image_process,
-)
-from books.services.summary import (
-    OFFENSIVE_WORDS,
-    RESPONSE_ANSWER_MAX_CHARS,
-    RESPONSE_QUESTION_MAX_CHARS,
-    RESPONSES_MAX_ITEMS,
-    SUMMARY_CAS_ATTEMPTS,
-    SUMMARY_HISTORY_LIMIT,
-    SUMMARY_MAX_CHARS,
-    SUMMARY_MIN_CHARS,
-    book_question_responses_update,
-    book_summary_update,
-    contains_offensive_language,
-    question_responses_validate,
-    summary_validate,
-)
+from books.services.cover import cover_file_delete
 
 __all__ = [
     "BOOK_EDITABLE_FIELDS",
-    "COVER_ALLOWED_CONTENT_TYPES",
-    "COVER_ALLOWED_EXTENSIONS",
-    "COVER_CAS_ATTEMPTS",
-    "COVER_DIR",
-    "COVER_JPEG_QUALITY",
-    "COVER_MAX_BYTES",
-    "COVER_MAX_SIZE",
-    "COVER_THUMBNAIL_SIZE",
-    "OFFENSIVE_WORDS",
-    "RESPONSE_ANSWER_MAX_CHARS",
-    "RESPONSE_QUESTION_MAX_CHARS",
-    "RESPONSES_MAX_ITEMS",
-    "SUMMARY_CAS_ATTEMPTS",
-    "SUMMARY_HISTORY_LIMIT",
-    "SUMMARY_MAX_CHARS",
-    "SUMMARY_MIN_CHARS",
-    "book_cover_upload",
     "book_create",
     "book_delete",
     "book_purge_deleted",
-    "book_question_responses_update",
-    "book_summary_update",
     "book_update",
-    "contains_offensive_language",
-    "cover_image_process",
-    "question_responses_validate",
-    "summary_validate",
 ]
 
 # Fields a client may set on create/update (BookCreate/BookUpdate of the reference).
@@ -197,7 +147,7 @@ def book_delete(*, book: Book) -> dict[str, int]:
         current.delete()
     counts[Book._meta.db_table] = 1
     for url in (current.cover_image_url, current.cover_thumbnail_url):
-        _cover_file_delete(book_pk=book_pk, url=url)
+        cover_file_delete(book_pk=book_pk, url=url)
     return counts
 
 

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.services.audit import audit_record
-from autoauthor.api.errors import Conflict, NotFound
+from autoauthor.core.errors import Conflict, NotFound
 from autoauthor.queries import one_or_none
 from books.export.document import content_stats
 from books.models import (
@@ -21,6 +21,7 @@ from books.models import (
     chapter_status_normalize,
 )
 from books.read_cache import invalidates
+from books.rules import saved_reading_time, word_count
 from books.selectors import CHAPTER_NOT_FOUND, toc_node_find
 from books.services.toc import actor_id_of, chapter_document_ensure
 
@@ -28,21 +29,10 @@ logger = logging.getLogger("books.chapters")
 
 CONTENT_CONFLICT = "The chapter content has been modified elsewhere. Please reload and try again."
 CONTENT_SAVE_ATTEMPTS = 25
-MAX_TAB_COUNT = 20
 
 
 def chapter_not_found() -> NotFound:
     return NotFound(CHAPTER_NOT_FOUND, code="chapter_not_found")
-
-
-def word_count(content: str) -> int:
-    """Words of `content` split on whitespace (the reference counts the editor's HTML as is)."""
-    return len(content.split())
-
-
-def saved_reading_time(words: int) -> int:
-    """Reading time the content save stores (§3.4): whole minutes at 200 words, at least 1."""
-    return max(1, words // 200)
 
 
 def status_after_save(status: str, words: int) -> str:
@@ -98,6 +88,68 @@ def chapter_audit_record(*, action: str, book: Book, chapter_id: str, changes: d
     )
 
 
+def _content_fields(
+    content: str, chapter: Chapter, *, stats: tuple[bool, int], auto_update_metadata: bool, now
+) -> dict:
+    """The fields a content save writes: the content and its export counts (`stats`), and with
+    `auto_update_metadata` the word count, reading time and automatic status step."""
+    has_visible_content, visible_words = stats
+    fields: dict[str, Any] = {
+        "content": content,
+        "updated_at": now,
+        "visible_word_count": visible_words,
+        "has_visible_content": has_visible_content,
+    }
+    if auto_update_metadata:
+        words = word_count(content)
+        fields.update(
+            word_count=words,
+            last_modified=now,
+            estimated_reading_time=saved_reading_time(words),
+            status=status_after_save(chapter.status, words),
+        )
+    return fields
+
+
+def _content_swap(
+    *, book: Book, chapter_id: str, content: str, expected_version, auto_update_metadata: bool
+) -> tuple[Chapter, int, int]:
+    """The compare-and-swap of a content save on the chapter's `version` (and status), retried
+    on a concurrent write when no `expected_version` was given. Returns the saved chapter, the
+    old content length and the old version; a stale version is 409 `version_conflict`."""
+    stats = content_stats(content)
+    for _ in range(CONTENT_SAVE_ATTEMPTS):
+        chapter = chapter_document_ensure(book=book, chapter_id=chapter_id)
+        if expected_version is not None and chapter.version != expected_version:
+            raise Conflict(
+                CONTENT_CONFLICT, code="version_conflict", current_version=chapter.version
+            )
+        fields = _content_fields(
+            content,
+            chapter,
+            stats=stats,
+            auto_update_metadata=auto_update_metadata,
+            now=timezone.now(),
+        )
+        # The status is part of the swap condition: a bulk-status change since the read makes
+        # the automatic step be recomputed instead of overwriting it.
+        updated = Chapter.objects.filter(
+            pk=chapter.pk, version=chapter.version, status=chapter.status
+        ).update(version=F("version") + 1, **fields)
+        if updated:
+            old_length, old_version = len(chapter.content), chapter.version
+            for key, value in fields.items():
+                setattr(chapter, key, value)
+            chapter.version = old_version + 1
+            return chapter, old_length, old_version
+    current = one_or_none(Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id))
+    raise Conflict(
+        CONTENT_CONFLICT,
+        code="version_conflict",
+        current_version=current.version if current else 0,
+    )
+
+
 @invalidates
 def chapter_content_save(
     *,
@@ -115,7 +167,8 @@ def chapter_content_save(
     whatever version is current.
 
     With `auto_update_metadata` it also sets `word_count` (whitespace words), `last_modified`,
-    `estimated_reading_time` = max(1, words // 200) and takes one automatic status step (§3.4).
+    `estimated_reading_time` (`books.rules.saved_reading_time`) and takes one automatic status
+    step (§3.4).
     Whatever `auto_update_metadata` says, it stores what an export sees in the content
     (`visible_word_count`, `has_visible_content`: `content_stats`, the export's own definition),
     so export stats and chapter selection never parse the HTML again.
@@ -124,46 +177,14 @@ def chapter_content_save(
     length) and an `update_content` access log. Returns the saved Chapter."""
     if toc_node_find(book.toc, chapter_id) is None:
         raise chapter_not_found()
-    words = word_count(content)
-    has_visible_content, visible_words = content_stats(content)
-    for _ in range(CONTENT_SAVE_ATTEMPTS):
-        chapter = chapter_document_ensure(book=book, chapter_id=chapter_id)
-        if expected_version is not None and chapter.version != expected_version:
-            raise Conflict(
-                CONTENT_CONFLICT, code="version_conflict", current_version=chapter.version
-            )
-        now = timezone.now()
-        fields: dict[str, Any] = {
-            "content": content,
-            "updated_at": now,
-            "visible_word_count": visible_words,
-            "has_visible_content": has_visible_content,
-        }
-        if auto_update_metadata:
-            fields.update(
-                word_count=words,
-                last_modified=now,
-                estimated_reading_time=saved_reading_time(words),
-                status=status_after_save(chapter.status, words),
-            )
-        # The status is part of the swap condition: a bulk-status change since the read makes
-        # the automatic step be recomputed instead of overwriting it.
-        updated = Chapter.objects.filter(
-            pk=chapter.pk, version=chapter.version, status=chapter.status
-        ).update(version=F("version") + 1, **fields)
-        if updated:
-            old_length, old_version = len(chapter.content), chapter.version
-            for key, value in fields.items():
-                setattr(chapter, key, value)
-            chapter.version = old_version + 1
-            break
-    else:
-        current = one_or_none(Chapter.objects.filter(book_id=book.pk, chapter_id=chapter_id))
-        raise Conflict(
-            CONTENT_CONFLICT,
-            code="version_conflict",
-            current_version=current.version if current else 0,
-        )
+    chapter, old_length, old_version = _content_swap(
+        book=book,
+        chapter_id=chapter_id,
+        content=content,
+        expected_version=expected_version,
+        auto_update_metadata=auto_update_metadata,
+    )
+    now = chapter.updated_at
     Book.objects.filter(pk=book.pk).update(updated_at=now)
     access_log_record(
         user=actor,

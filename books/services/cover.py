@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.services.audit import LONG_TEXT, audit_record
-from autoauthor.api.errors import Conflict, Invalid, NotFound
+from autoauthor.core.errors import Conflict, Invalid, NotFound
 from autoauthor.images import (
     IMAGE_CONTENT_TYPES,
     IMAGE_EXTENSIONS,
@@ -85,7 +85,7 @@ def _cover_storage_name(*, book_pk, url: str | None) -> str | None:
     return name
 
 
-def _cover_file_delete(*, book_pk, url: str | None) -> None:
+def cover_file_delete(*, book_pk, url: str | None) -> None:
     """Best effort: a file that cannot be deleted is logged, never an error for the client."""
     name = _cover_storage_name(book_pk=book_pk, url=url)
     if name is None:
@@ -100,6 +100,25 @@ def _audit_value(value: str | None):
     return value if value is None or len(value) <= LONG_TEXT else {"length": len(value)}
 
 
+def _cover_files_store(*, book: Book, upload) -> tuple[str, str]:
+    """Process `upload` and store the cover and its thumbnail under a fresh name; returns their
+    storage names."""
+    cover_bytes, thumbnail_bytes = cover_image_process(upload)
+    stem = f"{COVER_DIR}/{book.pk}/{uuid.uuid4().hex}"
+    cover_name = default_storage.save(f"{stem}.jpg", ContentFile(cover_bytes))
+    thumbnail_name = default_storage.save(f"{stem}_thumb.jpg", ContentFile(thumbnail_bytes))
+    return cover_name, thumbnail_name
+
+
+def _cover_reread(book: Book) -> Book | None:
+    """The live book's current cover URLs (None once deleted)."""
+    return one_or_none(
+        Book.objects.filter(pk=book.pk, deleted_at=None).only(
+            "owner_id", "cover_image_url", "cover_thumbnail_url"
+        )
+    )
+
+
 @invalidates
 def book_cover_upload(*, book: Book, upload) -> Book:
     """Store a new cover image and its thumbnail for `book` through Django's default storage
@@ -110,13 +129,9 @@ def book_cover_upload(*, book: Book, upload) -> Book:
     between, the swap is retried against its URLs, so every replaced file is deleted by exactly
     the writer that replaced it and no file is orphaned. If the book was deleted meanwhile the
     new files are removed again (404). Audit: `cover_image_upload`."""
-    cover_bytes, thumbnail_bytes = cover_image_process(upload)
-    stem = f"{COVER_DIR}/{book.pk}/{uuid.uuid4().hex}"
-    cover_name = default_storage.save(f"{stem}.jpg", ContentFile(cover_bytes))
-    thumbnail_name = default_storage.save(f"{stem}_thumb.jpg", ContentFile(thumbnail_bytes))
+    cover_name, thumbnail_name = _cover_files_store(book=book, upload=upload)
     cover_url = default_storage.url(cover_name)
     thumbnail_url = default_storage.url(thumbnail_name)
-
     current = book
     for _ in range(COVER_CAS_ATTEMPTS):
         old_cover, old_thumbnail = current.cover_image_url, current.cover_thumbnail_url
@@ -130,7 +145,7 @@ def book_cover_upload(*, book: Book, upload) -> Book:
         if swapped:
             for url in (old_cover, old_thumbnail):
                 if url not in (cover_url, thumbnail_url):
-                    _cover_file_delete(book_pk=book.pk, url=url)
+                    cover_file_delete(book_pk=book.pk, url=url)
             audit_record(
                 action="cover_image_upload",
                 resource_type="book",
@@ -147,11 +162,7 @@ def book_cover_upload(*, book: Book, upload) -> Book:
             current.cover_image_url, current.cover_thumbnail_url = cover_url, thumbnail_url
             current.updated_at = now
             return current
-        current = one_or_none(
-            Book.objects.filter(pk=book.pk, deleted_at=None).only(
-                "owner_id", "cover_image_url", "cover_thumbnail_url"
-            )
-        )
+        current = _cover_reread(book)
         if current is None:
             break
     for name in (cover_name, thumbnail_name):

@@ -1,22 +1,20 @@
 """Demo books for a fresh development install (`manage.py seed_demo`).
 
 Everything is written through the same services as the API: `book_create`,
-`book_summary_update`, `toc_replace`, `chapter_content_save`, the questions services (the
-offline AI provider answers when no OPENAI_API_KEY is set) and `response_save`; so the demo data
-obeys every rule, carries versions and audit rows, and looks like data the frontend made.
+`book_summary_update`, `toc_replace` and `chapter_content_save`; so the demo data obeys every
+rule, carries versions and audit rows, and looks like data the frontend made. The apps above
+add their share to each book through their demo parts (autoauthor.core.registry; questions and
+answers: questions.demo).
 """
 
-import logging
 from collections.abc import Callable
 
-from autoauthor.ai.errors import AIError
+from autoauthor.core.registry import DemoPart, DemoRun
 from books.models import Book
-from books.selectors import chapter_find
 from books.services import books as book_services
-from books.services import chapters as chapter_services
+from books.services import content as content_services
+from books.services import summary as summary_services
 from books.services import toc as toc_services
-
-logger = logging.getLogger("autoauthor.demo")
 
 DEFAULT_DEMO_BOOKS = 3
 
@@ -91,12 +89,6 @@ DEMO_BOOKS = [
                 "content": "",
             },
         ],
-        "responses": [
-            "Maren is sixty-three, stubborn and precise; she left Grey Point after her "
-            "brother drowned and has never forgiven the village for closing ranks.",
-            "The storm is the inciting event, but the real conflict is between Maren's need "
-            "for the truth and the village's agreement to forget the Saint Brendan.",
-        ],
     },
     {
         "book": {
@@ -154,9 +146,6 @@ DEMO_BOOKS = [
                 "content": "",
             },
         ],
-        "responses": [
-            "Readers should understand that salt controls fermentation speed, not just flavour.",
-        ],
     },
     {
         "book": {
@@ -199,7 +188,6 @@ DEMO_BOOKS = [
                 "content": "",
             },
         ],
-        "responses": [],
     },
 ]
 
@@ -235,14 +223,12 @@ def _contents(template: dict) -> list[str]:
 
 
 def demo_book_create(*, owner, template: dict, title_suffix: str = "") -> Book:
-    """Create one demo book for `owner` from `template`: book, summary, TOC, chapter content,
-    questions for the first chapter and the owner's answers to some of them."""
-    from questions.services import questions_generate, response_save
-
+    """Create one demo book for `owner` from `template`: book, summary, TOC and chapter
+    content."""
     data = dict(template["book"])
     data["title"] = f"{data['title']}{title_suffix}"[:100]
     book = book_services.book_create(owner=owner, data=data)
-    book = book_services.book_summary_update(book=book, summary=template["summary"])
+    book = summary_services.book_summary_update(book=book, summary=template["summary"])
     toc = toc_services.toc_replace(
         book=book, toc=_toc_for(template), expected_version=book.toc_version, actor=None
     )
@@ -254,21 +240,9 @@ def demo_book_create(*, owner, template: dict, title_suffix: str = "") -> Book:
         if content:
             # The author wrote it: content saves are the owner's (they also log the owner's
             # access), while the rest of the seed is recorded as the system actor's.
-            chapter_services.chapter_content_save(
+            content_services.chapter_content_save(
                 book=book, chapter_id=chapter_id, content=content, expected_version=0, actor=owner
             )
-    first = chapter_find(book=book, chapter_id=ids[0], include_content=True)
-    try:
-        generated = questions_generate(
-            book=book, chapter=first, user=owner, count=3, difficulty="medium", focus=None
-        )
-    except AIError as exc:
-        # With OPENAI_API_KEY set the real provider answers; an unreachable provider must not
-        # stop `make run`: the demo book simply has no questions yet.
-        logger.warning("Demo questions for %s not generated: %s", book.pk, exc)
-        return book
-    for question, text in zip(generated.questions, template["responses"], strict=False):
-        response_save(question=question, user=owner, response_text=text, status="completed")
     return book
 
 
@@ -276,25 +250,34 @@ def demo_books_ensure(
     *,
     owner,
     count: int | None = None,
-    progress: Callable[[Book, int, int], None] | None = None,
+    created: Callable[[Book, dict, int, int], None] | None = None,
 ) -> list[Book]:
     """Give `owner` demo books. With `count` None (the default run of `make run`) this is
     idempotent: an owner who already has books gets none, otherwise DEFAULT_DEMO_BOOKS. An
     explicit `count` always adds that many (titles numbered past the templates). Returns the
-    books created; `progress(book, created_so_far, count)` is called after each."""
+    books created; `created(book, template, created_so_far, count)` is called after each."""
     if count is None:
         if Book.objects.filter(owner=owner, deleted_at=None).exists():
             return []
         count = DEFAULT_DEMO_BOOKS
     existing = Book.objects.filter(owner=owner).count()
-    created = []
+    books = []
     for index in range(count):
         number = existing + index
         template = DEMO_BOOKS[number % len(DEMO_BOOKS)]
         rounds = number // len(DEMO_BOOKS)
         suffix = f" (Volume {rounds + 1})" if rounds else ""
         book = demo_book_create(owner=owner, template=template, title_suffix=suffix)
-        created.append(book)
-        if progress is not None:
-            progress(book, len(created), count)
-    return created
+        books.append(book)
+        if created is not None:
+            created(book, template, len(books), count)
+    return books
+
+
+def demo_books_seed(run: DemoRun) -> None:
+    """The books part of `seed_demo`: the demo user's books (see `demo_books_ensure`), each
+    handed to the later apps' parts as it is made."""
+    demo_books_ensure(owner=run.owner, count=run.books, created=run.book_created)
+
+
+DEMO_PART = DemoPart(seed=demo_books_seed)

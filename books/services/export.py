@@ -30,7 +30,13 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import close_old_connections
 
-from autoauthor.api.errors import DomainError, GatewayTimeout, Invalid, ServiceUnavailable
+from autoauthor.core.errors import (
+    DomainError,
+    Failed,
+    GatewayTimeout,
+    Invalid,
+    ServiceUnavailable,
+)
 from books.export import FORMATS, Deadline, ExportCancelled
 from books.export.source import BookExportSource, book_export_stats
 from books.models import AccessType, ChapterAccessLog
@@ -49,7 +55,7 @@ EXPORT_TIMEOUT = (
     "exporting fewer chapters, or try again in a moment."
 )
 EXPORT_LOG_CHAPTER_ID = "export"
-# Book fields an export reads (for book_get_for_user's projection).
+# Book fields an export reads (the book's projection).
 EXPORT_BOOK_FIELDS = ("title", "subtitle", "description", "genre", "target_audience", "toc")
 EXPORT_MAX_WORKERS = 2
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
@@ -64,10 +70,9 @@ _ACCESS_TYPES = {
 _executor = ThreadPoolExecutor(max_workers=EXPORT_MAX_WORKERS, thread_name_prefix="export")
 
 
-class ExportFailed(DomainError):
+class ExportFailed(Failed):
     """The renderer raised: 500 with a fixed message (the exception is logged, never echoed)."""
 
-    status_code = 500
     code = "export_failed"
 
 
@@ -234,7 +239,7 @@ def book_export(*, book, user, fmt: str, include_empty: bool = False, **options)
 
 
 def _is_database_error(exc: BaseException) -> bool:
-    from autoauthor.api.exceptions import is_database_unavailable
+    from autoauthor.core.database import is_database_unavailable
 
     return is_database_unavailable(exc)
 

@@ -12,13 +12,19 @@ What can go wrong without multi-document transactions, and what each check finds
 - `dangling_chapter`: a Chapter document whose chapter the TOC does not list (left by an
   interrupted write; invisible to readers). Repair: `chapter_documents_delete` (its questions,
   responses and ratings cascade).
-- `orphan_question`: a question of a chapter that no longer exists (not in the book's TOC, its
-  Chapter document or its book gone). Repair: deleted with its responses and ratings.
+- `orphan_question` (questions.integrity): a question of a chapter that no longer exists (not
+  in the book's TOC, its Chapter document or its book gone). Repair: deleted with its responses
+  and ratings.
 - `deleted_book`: a book left with `deleted_at` set (an interrupted cascade delete). Repair:
   `book_purge_deleted`.
 - `stale_counts`: chapters whose stored export counts (`has_visible_content`,
   `visible_word_count`) are not what their content gives (books.services.chapter_counts).
   Repair: `chapter_counts_refresh`.
+
+The per-book checks of each app are its `IntegrityPart`, registered in
+`autoauthor.core.registry.integrity_parts` from its AppConfig.ready() (books: the TOC checks and
+dangling chapters, below); the checks of deleted books (first) and stored counts (last) span
+every book and are this module's own.
 
 Documents younger than `grace` are left alone: a write in flight (a chapter being created or
 deleted, a book being deleted) passes through these states for a moment. Every repair re-reads
@@ -26,12 +32,14 @@ what it repairs, so a problem fixed meanwhile is skipped, never "fixed" twice.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from autoauthor.api.errors import DomainError
+from autoauthor.core.errors import DomainError
+from autoauthor.core.registry import integrity_parts
 from autoauthor.queries import one_or_none
 from books.models import Book, Chapter
 from books.selectors import toc_chapter_ids
@@ -43,14 +51,44 @@ from books.services.integrity_toc import Problem, toc_problems, toc_repaired
 DEFAULT_GRACE = timedelta(minutes=5)
 BOOK_BATCH_SIZE = 200
 TOC_KINDS = ("duplicate_order", "duplicate_chapter_id")
-REPAIR_ORDER = (
-    "deleted_book",
-    "duplicate_order",
-    "duplicate_chapter_id",
-    "dangling_chapter",
-    "orphan_question",
-    "stale_counts",
-)
+
+
+@dataclass
+class BookBatch:
+    """One batch of live books (`toc` and `toc_version` loaded) and their Chapter documents,
+    `documents[book pk][chapter id] = (document pk, created_at)`; documents created after
+    `cutoff` are writes in flight."""
+
+    books: list[Book]
+    documents: dict
+    cutoff: datetime
+    _listed: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def book_ids(self) -> list:
+        return [book.pk for book in self.books]
+
+    def listed(self, book) -> set[str]:
+        """The chapter ids `book`'s TOC lists."""
+        if book.pk not in self._listed:
+            self._listed[book.pk] = set(toc_chapter_ids(book.toc))
+        return self._listed[book.pk]
+
+    def document_pks(self, book) -> set:
+        return {pk for pk, _ in self.documents[book.pk].values()}
+
+
+@dataclass(frozen=True)
+class IntegrityPart:
+    """One app's integrity checks and repairs. `check_batch(batch)` returns {book pk:
+    [problems]} for a `BookBatch` (a constant number of queries per batch); `check_rest(cutoff)`
+    what no book of a batch shows (documents of missing books); `fix(problem, grace)` repairs
+    one problem of its `kinds` (listed in repair order) and says what was done."""
+
+    kinds: tuple[str, ...]
+    fix: Callable[[Problem, timedelta], str]
+    check_batch: Callable[[BookBatch], dict] | None = None
+    check_rest: Callable[[datetime], list[Problem]] | None = None
 
 
 def data_problems_find(
@@ -59,116 +97,107 @@ def data_problems_find(
     batch_size: int = BOOK_BATCH_SIZE,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Problem]:
-    """Every problem of the module docstring, book by book in batches of `batch_size` (three
-    queries per batch: books, their Chapter documents, their questions; plus two global ones
-    for deleted books and questions of missing books), then every chapter's stored counts
-    (`chapter_counts_stale`). `progress("books" | "chapters", checked, total)` runs after each
-    batch. Reads only."""
-    from questions.models import Question
-
+    """Every problem of the module docstring: deleted books, then book by book in batches of
+    `batch_size` every part's checks (books: two queries per batch, the books and their Chapter
+    documents; each part its own), then what the parts find outside the books, then every
+    chapter's stored counts (`chapter_counts_stale`). `progress("books" | "chapters", checked,
+    total)` runs after each batch. Reads only."""
     cutoff = timezone.now() - grace
-    problems = [
+    parts = integrity_parts.parts()
+    problems = _deleted_books(cutoff)
+    live = Book.objects.filter(deleted_at=None)
+    total, checked = live.count(), 0
+    for books in _book_batches(live, batch_size):
+        batch = BookBatch(books=books, documents=_documents(books), cutoff=cutoff)
+        found = [part.check_batch(batch) for part in parts if part.check_batch is not None]
+        for book in books:
+            for by_book in found:
+                problems.extend(by_book.get(book.pk, ()))
+        checked += len(books)
+        if progress is not None:
+            progress("books", checked, total)
+    for part in parts:
+        if part.check_rest is not None:
+            problems.extend(part.check_rest(cutoff))
+    return problems + _stale_counts(progress)
+
+
+def _deleted_books(cutoff) -> list[Problem]:
+    return [
         Problem("deleted_book", str(book.pk), f"'{book.title}' marked deleted at {book.deleted_at}")
         for book in Book.objects.filter(deleted_at__lt=cutoff).only("title", "deleted_at")
     ]
-    live = Book.objects.filter(deleted_at=None)
-    total = live.count()
-    checked, last_pk = 0, None
+
+
+def _book_batches(live, batch_size: int) -> Iterator[list[Book]]:
+    last_pk = None
     while True:
         batch_qs = live.order_by("pk").only("toc", "toc_version")
         if last_pk is not None:
             batch_qs = batch_qs.filter(pk__gt=last_pk)
         books = list(batch_qs[:batch_size])
         if not books:
-            break
+            return
         last_pk = books[-1].pk
-        book_ids = [book.pk for book in books]
-        docs = defaultdict(dict)
-        for pk, book_id, chapter_id, created_at in Chapter.objects.filter(
-            book_id__in=book_ids
-        ).values_list("pk", "book_id", "chapter_id", "created_at"):
-            docs[book_id][chapter_id] = (pk, created_at)
-        questions = defaultdict(list)
-        for pk, book_id, chapter_id, document_id in Question.objects.filter(
-            book_id__in=book_ids
-        ).values_list("pk", "book_id", "chapter_id", "chapter_document_id"):
-            questions[book_id].append((pk, chapter_id, document_id))
-        for book in books:
-            problems.extend(toc_problems(book))
-            listed = set(toc_chapter_ids(book.toc))
-            dangling = sorted(
-                chapter_id
-                for chapter_id, (_, created_at) in docs[book.pk].items()
-                if chapter_id not in listed and created_at < cutoff
-            )
-            if dangling:
-                problems.append(
-                    Problem(
-                        "dangling_chapter",
-                        str(book.pk),
-                        f"{len(dangling)} chapter document(s) not in the TOC: "
-                        f"{', '.join(dangling)}",
-                        tuple(dangling),
-                    )
-                )
-            document_pks = {pk for pk, _ in docs[book.pk].values()}
-            orphans = defaultdict(list)
-            for pk, chapter_id, document_id in questions[book.pk]:
-                if chapter_id not in listed or document_id not in document_pks:
-                    orphans[chapter_id].append(pk)
-            for chapter_id, pks in sorted(orphans.items()):
-                problems.append(
-                    Problem(
-                        "orphan_question",
-                        str(book.pk),
-                        f"{len(pks)} question(s) of chapter {chapter_id}, which no longer exists",
-                        (chapter_id,),
-                        tuple(pks),
-                    )
-                )
-        checked += len(books)
-        if progress is not None:
-            progress("books", checked, total)
-    book_ids = set(Question.objects.values_list("book_id", flat=True).distinct())
-    known = set(Book.objects.filter(pk__in=list(book_ids)).values_list("pk", flat=True))
-    for book_id in sorted(book_ids - known, key=str):
-        pks = tuple(Question.objects.filter(book_id=book_id).values_list("pk", flat=True))
-        problems.append(
-            Problem(
-                "orphan_question",
-                str(book_id),
-                f"{len(pks)} question(s) of a missing book",
-                question_ids=pks,
-            )
-        )
+        yield books
+
+
+def _documents(books) -> dict:
+    documents = defaultdict(dict)
+    for pk, book_id, chapter_id, created_at in Chapter.objects.filter(
+        book_id__in=[book.pk for book in books]
+    ).values_list("pk", "book_id", "chapter_id", "created_at"):
+        documents[book_id][chapter_id] = (pk, created_at)
+    return documents
+
+
+def _stale_counts(progress) -> list[Problem]:
     chapter_progress = None if progress is None else lambda done, of: progress("chapters", done, of)
-    for book_id, chapter_ids in sorted(chapter_counts_stale(progress=chapter_progress).items()):
-        problems.append(
-            Problem(
-                "stale_counts",
-                book_id,
-                f"{len(chapter_ids)} chapter(s) whose stored word count or content flag "
-                f"disagrees with their content: {', '.join(sorted(chapter_ids))}",
-                tuple(sorted(chapter_ids)),
-            )
+    return [
+        Problem(
+            "stale_counts",
+            book_id,
+            f"{len(chapter_ids)} chapter(s) whose stored word count or content flag "
+            f"disagrees with their content: {', '.join(sorted(chapter_ids))}",
+            tuple(sorted(chapter_ids)),
         )
-    return problems
+        for book_id, chapter_ids in sorted(chapter_counts_stale(progress=chapter_progress).items())
+    ]
 
 
-def _book_fresh(book_id):
+# --- the books part: TOC checks and dangling chapter documents -------------------------------
+
+
+def _books_check(batch: BookBatch) -> dict:
+    found = {}
+    for book in batch.books:
+        problems = toc_problems(book)
+        dangling = sorted(
+            chapter_id
+            for chapter_id, (_, created_at) in batch.documents[book.pk].items()
+            if chapter_id not in batch.listed(book) and created_at < batch.cutoff
+        )
+        if dangling:
+            problems.append(
+                Problem(
+                    "dangling_chapter",
+                    str(book.pk),
+                    f"{len(dangling)} chapter document(s) not in the TOC: {', '.join(dangling)}",
+                    tuple(dangling),
+                )
+            )
+        found[book.pk] = problems
+    return found
+
+
+def book_fresh(book_id) -> Book | None:
+    """The live book `book_id` as stored now (repairs re-read what they repair)."""
     return one_or_none(Book.objects.filter(pk=book_id, deleted_at=None))
 
 
-def data_problem_fix(*, problem: Problem, grace: timedelta = DEFAULT_GRACE) -> str:
-    """Repair one problem through the services (see the module docstring) and say what was
-    done. Raises DomainError when a service refuses (e.g. the TOC changed meanwhile: 409)."""
-    from questions.models import Question
-
-    if problem.kind == "deleted_book":
-        purged = book_services.book_purge_deleted(older_than=grace)
-        return f"purged {purged} deleted book(s)"
+def _books_fix(problem: Problem, grace: timedelta) -> str:
+    book = book_fresh(problem.book_id)
     if problem.kind in TOC_KINDS:
-        book = _book_fresh(problem.book_id)
         repaired = toc_repaired(book.toc) if book is not None and book.toc else None
         if repaired is None:
             return "already fixed"
@@ -180,36 +209,46 @@ def data_problem_fix(*, problem: Problem, grace: timedelta = DEFAULT_GRACE) -> s
             status=book.toc.get("status") or "edited",
         )
         return f"TOC repaired (version {book.toc_version})"
-    if problem.kind == "dangling_chapter":
-        book = _book_fresh(problem.book_id)
-        if book is None:
-            return "book gone"
-        still = [cid for cid in problem.chapter_ids if cid not in set(toc_chapter_ids(book.toc))]
-        deleted = toc_services.chapter_documents_delete(book=book, chapter_ids=still)
-        return f"deleted {deleted} document(s)"
-    if problem.kind == "orphan_question":
-        book = _book_fresh(problem.book_id)
-        listed = set(toc_chapter_ids(book.toc)) if book is not None else set()
-        documents = (
-            set(Chapter.objects.filter(book_id=book.pk).values_list("pk", flat=True))
-            if book is not None
-            else set()
-        )
-        orphans = [
-            pk
-            for pk, chapter_id, document_id in Question.objects.filter(
-                pk__in=list(problem.question_ids)
-            ).values_list("pk", "chapter_id", "chapter_document_id")
-            if chapter_id not in listed or document_id not in documents
-        ]
-        if not orphans:
-            return "already fixed"
-        deleted, _ = Question.objects.filter(pk__in=orphans).delete()
-        return f"deleted {deleted} row(s) (questions with their responses and ratings)"
+    if book is None:
+        return "book gone"
+    still = [cid for cid in problem.chapter_ids if cid not in set(toc_chapter_ids(book.toc))]
+    deleted = toc_services.chapter_documents_delete(book=book, chapter_ids=still)
+    return f"deleted {deleted} document(s)"
+
+
+BOOKS_PART = IntegrityPart(
+    kinds=(*TOC_KINDS, "dangling_chapter"), fix=_books_fix, check_batch=_books_check
+)
+
+
+# --- repairs -----------------------------------------------------------------------------------
+
+
+def _part_for(kind: str) -> IntegrityPart | None:
+    return next((part for part in integrity_parts.parts() if kind in part.kinds), None)
+
+
+def repair_order() -> tuple[str, ...]:
+    """Deleted books first (their purge takes everything of theirs along), then every part's
+    kinds in app order (dangling chapters before orphan questions, whose chapters' deletion
+    may take them along), stored counts last (after every repair that deletes chapters)."""
+    kinds = [kind for part in integrity_parts.parts() for kind in part.kinds]
+    return ("deleted_book", *kinds, "stale_counts")
+
+
+def data_problem_fix(*, problem: Problem, grace: timedelta = DEFAULT_GRACE) -> str:
+    """Repair one problem through the services (see the module docstring) and say what was
+    done. Raises DomainError when a service refuses (e.g. the TOC changed meanwhile: 409)."""
+    if problem.kind == "deleted_book":
+        purged = book_services.book_purge_deleted(older_than=grace)
+        return f"purged {purged} deleted book(s)"
     if problem.kind == "stale_counts":
         updated = chapter_counts_refresh(book_id=problem.book_id, chapter_ids=problem.chapter_ids)
         return f"stored the counts of {updated} chapter(s)" if updated else "already fixed"
-    raise DomainError(f"{problem.kind} cannot be repaired automatically", code="not_fixable")
+    part = _part_for(problem.kind) if problem.fixable else None
+    if part is None:
+        raise DomainError(f"{problem.kind} cannot be repaired automatically", code="not_fixable")
+    return part.fix(problem, grace)
 
 
 def data_problems_fix(
@@ -225,9 +264,10 @@ def data_problems_fix(
     failed = 0
     done_toc: set[str] = set()
     purged = False
+    order = repair_order()
     ordered = sorted(
         (problem for problem in problems if problem.fixable),
-        key=lambda problem: REPAIR_ORDER.index(problem.kind),
+        key=lambda problem: order.index(problem.kind),
     )
     for problem in ordered:
         if problem.kind in TOC_KINDS and problem.book_id in done_toc:

@@ -6,7 +6,7 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 
-from autoauthor.api.errors import ValidationFailed
+from autoauthor.core.errors import ValidationFailed
 from books.selectors import toc_chapter_nodes
 from books.services import toc as toc_services
 

@@ -13,16 +13,21 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.services.audit import audit_record
-from autoauthor.api.errors import Conflict, Invalid, NotFound
+from autoauthor.core.errors import Conflict, Invalid, NotFound
 from autoauthor.queries import one_or_none
 from books.models import Book
 from books.read_cache import invalidates
+from books.rules import (
+    RESPONSE_ANSWER_MAX_CHARS,
+    RESPONSE_QUESTION_MAX_CHARS,
+    RESPONSES_MAX_ITEMS,
+    SUMMARY_HISTORY_LIMIT,
+    SUMMARY_MAX_CHARS,
+    SUMMARY_MIN_CHARS,
+)
 from books.selectors import BOOK_NOT_FOUND
 from books.services.toc import now_iso
 
-SUMMARY_MIN_CHARS = 30
-SUMMARY_MAX_CHARS = 2000
-SUMMARY_HISTORY_LIMIT = 20
 # A summary save re-reads and retries its compare-and-swap this many times before giving up
 # with 409 (each retry means another save landed in between; its text went to the history).
 SUMMARY_CAS_ATTEMPTS = 5
@@ -134,11 +139,6 @@ def book_summary_update(*, book: Book, summary: str) -> Book:
 
 
 # --- Book-level question responses ----------------------------------------------------------------
-
-
-RESPONSES_MAX_ITEMS = 50
-RESPONSE_QUESTION_MAX_CHARS = 1000
-RESPONSE_ANSWER_MAX_CHARS = 10000
 
 
 def question_responses_validate(*, responses) -> list[dict]:

@@ -1,11 +1,14 @@
-"""Job routes (each answers with or without a trailing slash)."""
+"""Job routes (each answers with or without a trailing slash): the export jobs of a book under
+the books router, the caller's jobs at jobs/."""
 
-from autoauthor.api.routers import route
-from jobs.api import views
+from autoauthor.api.routers import NestedOptionalSlashRouter, OptionalSlashRouter
+from books.api.urls import router as books_router
+from jobs.api.views import ExportJobViewSet, JobViewSet
 
-urlpatterns = [
-    route(r"books/(?P<book_id>[^/]+)/exports", views.ExportJobCreateView.as_view(), "book-exports"),
-    route(r"jobs", views.JobListView.as_view(), "jobs-list"),
-    route(r"jobs/(?P<job_id>[^/]+)", views.JobDetailView.as_view(), "job-detail"),
-    route(r"jobs/(?P<job_id>[^/]+)/download", views.JobDownloadView.as_view(), "job-download"),
-]
+exports_router = NestedOptionalSlashRouter(books_router, "books")
+exports_router.register("exports", ExportJobViewSet, basename="export-job")
+
+router = OptionalSlashRouter()
+router.register("jobs", JobViewSet, basename="job")
+
+urlpatterns = [*exports_router.urls, *router.urls]

@@ -20,7 +20,7 @@ from books.services.export import export_available
 from jobs.models import Job, JobKind, JobStatus
 from jobs.services.lifecycle import job_enqueue
 
-# Book fields the fingerprint reads (for book_get_for_user's projection), besides the export's.
+# Book fields the fingerprint reads (for the book's projection), besides the export's.
 FINGERPRINT_BOOK_FIELDS = ("toc_version", "summary_version", "updated_at", "title")
 
 

@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.db.models import F
 from django.utils import timezone
 
-from autoauthor.api.errors import Conflict, ServiceUnavailable
+from autoauthor.core.errors import Conflict, ServiceUnavailable
 from autoauthor.queries import one_or_none
 from jobs.models import ACTIVE_STATUSES, Job, JobStatus
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.ids import parse_object_id
 from jobs.models import FINISHED_STATUSES, Job, JobStatus
 from jobs.services.lifecycle import job_delete_file
 

@@ -6,8 +6,19 @@ from rest_framework import serializers
 from autoauthor.api.fields import ObjectIdField
 from books.api.serializer_fields import StrictCharField
 from questions.models import QuestionDifficulty, QuestionType, ResponseStatus
+from questions.rules import (
+    BATCH_MAX,
+    DEFAULT_SUGGESTED_RESPONSE_LENGTH,
+    FEEDBACK_MAX,
+    FOCUS_MAX,
+    GENERATED_DEFAULT,
+    LIST_LIMIT_MAX,
+    RATING_MAX,
+    RATING_MIN,
+    REQUEST_COUNT_MAX,
+    RESPONSE_TEXT_MAX,
+)
 from questions.selectors import LIST_STATUSES, NOT_ANSWERED, PROGRESS_STATUSES
-from questions.services import BATCH_MAX, FEEDBACK_MAX, RESPONSE_TEXT_MAX
 
 # --- Inputs -----------------------------------------------------------------------------------
 
@@ -17,7 +28,11 @@ class GenerateQuestionsInput(serializers.Serializer):
     number generated is clamped to 3–20."""
 
     count = serializers.IntegerField(
-        min_value=1, max_value=50, default=10, allow_null=True, required=False
+        min_value=1,
+        max_value=REQUEST_COUNT_MAX,
+        default=GENERATED_DEFAULT,
+        allow_null=True,
+        required=False,
     )
     difficulty = serializers.ChoiceField(
         choices=QuestionDifficulty.choices, allow_null=True, required=False, default=None
@@ -27,7 +42,7 @@ class GenerateQuestionsInput(serializers.Serializer):
         allow_null=True,
         required=False,
         default=None,
-        max_length=20,
+        max_length=FOCUS_MAX,
     )
 
     def validate_focus(self, value):
@@ -43,7 +58,7 @@ class QuestionListQuery(serializers.Serializer):
     category = serializers.CharField(required=False, max_length=64)
     question_type = serializers.ChoiceField(choices=QuestionType.choices, required=False)
     page = serializers.IntegerField(min_value=1, default=1)
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    limit = serializers.IntegerField(min_value=1, max_value=LIST_LIMIT_MAX, default=10)
 
 
 class ResponseSaveInput(serializers.Serializer):
@@ -62,7 +77,7 @@ class RatingInput(serializers.Serializer):
     """`question_id` and `user_id` are accepted for compatibility and ignored: the question is
     the one in the path and the user is the caller."""
 
-    rating = serializers.IntegerField(min_value=1, max_value=5)
+    rating = serializers.IntegerField(min_value=RATING_MIN, max_value=RATING_MAX)
     feedback = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, max_length=FEEDBACK_MAX, default=None
     )
@@ -133,7 +148,7 @@ class QuestionOutput(serializers.Serializer):
         metadata = question.metadata or {}
         return {
             "suggested_response_length": metadata.get("suggested_response_length")
-            or "200-300 words",
+            or DEFAULT_SUGGESTED_RESPONSE_LENGTH,
             "help_text": metadata.get("help_text"),
             "examples": metadata.get("examples"),
         }

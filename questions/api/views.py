@@ -1,15 +1,24 @@
-"""Chapter interview-question endpoints under /books/{book_id}/chapters/{chapter_id}/: thin views
-that validate input, call one selector or service and serialize output."""
+"""Chapter interview-question endpoints under /books/{book_id}/chapters/{chapter_id}/:
+`ChapterQuestionsViewSet` (the chapter's generate-questions, regenerate-questions and
+question-progress) and `QuestionViewSet` (questions, their responses and ratings). Each action
+validates its input, calls one selector or service and serializes the output.
+
+The book comes from `get_book()` (404 `book_not_found`, another user's book 403 "Not authorized
+to access this book"), then the chapter its TOC must list (404 `chapter_not_found`)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
-from autoauthor.api.parsers import query_values
+from autoauthor.api.deferral import ASYNC_PARAMETER, JOB_ACCEPTED, deferred_response
 from autoauthor.schema import ERRORS
-from books.api.ai_views import ASYNC, JOB_ACCEPTED, async_job
+from books.api.common import BookScopedMixin, DeclaredListSchema, valid_data
+from books.selectors import chapter_find
+from books.services.content import chapter_not_found
 from questions import selectors, services
+from questions.api.payloads import generation_payload
 from questions.api.serializers import (
     BatchResponseItemInput,
     BatchResponsesInput,
@@ -32,29 +41,37 @@ TAGS = ["questions"]
 AI_ERRORS = (400, 401, 403, 404, 422, 429, 503)
 
 
-def generation_payload(result: services.GenerationResult, *, regenerated: bool) -> dict:
-    return GenerateQuestionsOutput(
-        {
-            "questions": result.questions,
-            "generation_id": result.generation_id,
-            "total": result.total,
-            "preserved_count": result.preserved_count if regenerated else None,
-            "new_count": result.new_count if regenerated else None,
-            "fallback_count": result.fallback_count,
-            "provider": result.provider,
-        },
-        context={"statuses": {}},
-    ).data
+# Comments, not docstrings, on the classes here: drf-spectacular takes a view class's docstring
+# (its mixins' included) as the description of every operation that names none.
 
 
-class GenerateQuestionsView(APIView):
-    ratelimit_scopes = {"post": "chapter_questions_generate"}
-    concurrency_scopes = {"post": "ai"}
+# The chapter `chapter_id` of the caller's book, for viewsets under a chapter's path.
+class ChapterScopedMixin(BookScopedMixin):
+    def get_chapter(self, *, include_content: bool = False) -> dict:
+        """The merged chapter (404 `chapter_not_found` when the book's TOC does not list it)."""
+        chapter = chapter_find(
+            book=self.get_book(),
+            chapter_id=self.kwargs["chapter_id"],
+            include_content=include_content,
+        )
+        if chapter is None:
+            raise chapter_not_found()
+        return chapter
+
+
+# The question actions of one chapter (registered under the books router at `chapters`).
+class ChapterQuestionsViewSet(ChapterScopedMixin, GenericViewSet):
+    lookup_url_kwarg = "chapter_id"
+    ratelimit_scopes = {
+        "generate_questions": "chapter_questions_generate",
+        "regenerate_questions": "chapter_questions_regenerate",
+    }
+    concurrency_scopes = {"generate_questions": "ai", "regenerate_questions": "ai"}
 
     @extend_schema(
         operation_id="chapter_questions_generate",
         tags=TAGS,
-        parameters=[ASYNC],
+        parameters=[ASYNC_PARAMETER],
         request=GenerateQuestionsInput,
         responses={200: GenerateQuestionsOutput, 202: JOB_ACCEPTED, **ERRORS(*AI_ERRORS)},
         description="Generate interview questions for the chapter (3–20, appended to the "
@@ -62,24 +79,18 @@ class GenerateQuestionsView(APIView):
         "when the provider returns too few usable questions, template questions fill in "
         "(`is_fallback: true`).",
     )
-    def post(self, request, book_id, chapter_id):
-        data = GenerateQuestionsInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        book, chapter = selectors.chapter_get_for_user(
-            book_id=book_id, chapter_id=chapter_id, user=request.user, include_content=True
-        )
-        params = {**data.validated_data, "chapter_id": chapter_id}
-        if queued := async_job(request, kind="generate_questions", book=book, params=params):
+    @action(detail=True, methods=["post"], url_path="generate-questions")
+    def generate_questions(self, request, **kwargs):
+        data = valid_data(GenerateQuestionsInput, request.data)
+        chapter = self.get_chapter(include_content=True)
+        book = self.get_book()
+        params = {**data, "chapter_id": self.kwargs["chapter_id"]}
+        if queued := deferred_response(
+            request, kind="generate_questions", book=book, params=params
+        ):
             return queued
-        result = services.questions_generate(
-            book=book, chapter=chapter, user=request.user, **data.validated_data
-        )
+        result = services.questions_generate(book=book, chapter=chapter, user=request.user, **data)
         return Response(generation_payload(result, regenerated=False))
-
-
-class RegenerateQuestionsView(APIView):
-    ratelimit_scopes = {"post": "chapter_questions_regenerate"}
-    concurrency_scopes = {"post": "ai"}
 
     @extend_schema(
         operation_id="chapter_questions_regenerate",
@@ -97,25 +108,56 @@ class RegenerateQuestionsView(APIView):
         description="Generate new questions first, then replace the old ones: a failed "
         "generation leaves the existing questions untouched.",
     )
-    def post(self, request, book_id, chapter_id):
-        query = RegenerateQuery(data=query_values(request.query_params))
-        query.is_valid(raise_exception=True)
-        data = GenerateQuestionsInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        book, chapter = selectors.chapter_get_for_user(
-            book_id=book_id, chapter_id=chapter_id, user=request.user, include_content=True
-        )
+    @action(detail=True, methods=["post"], url_path="regenerate-questions")
+    def regenerate_questions(self, request, **kwargs):
+        query = valid_data(RegenerateQuery, request.query_params)
+        data = valid_data(GenerateQuestionsInput, request.data)
+        chapter = self.get_chapter(include_content=True)
         result = services.questions_regenerate(
-            book=book,
+            book=self.get_book(),
             chapter=chapter,
             user=request.user,
-            preserve_responses=query.validated_data["preserve_responses"],
-            **data.validated_data,
+            preserve_responses=query["preserve_responses"],
+            **data,
         )
         return Response(generation_payload(result, regenerated=True))
 
+    @extend_schema(
+        operation_id="chapter_question_progress",
+        tags=TAGS,
+        responses={200: QuestionProgressOutput, **ERRORS(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="question-progress")
+    def question_progress(self, request, **kwargs):
+        self.get_chapter()
+        progress = selectors.question_progress(
+            book=self.get_book(), chapter_id=self.kwargs["chapter_id"], user=request.user
+        )
+        return Response(QuestionProgressOutput(progress).data)
 
-class QuestionListView(APIView):
+
+# A chapter's questions (registered under the chapters router at `questions`): the caller's
+# questions of the chapter, one's response and rating, and a batch of responses.
+class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
+    lookup_url_kwarg = "question_id"
+    schema = DeclaredListSchema()  # `list` answers one page object
+    ratelimit_scopes = {
+        "response_save": "question_response_save",
+        "rating": "question_response_save",
+        "responses_batch": "question_response_save",
+    }
+
+    def get_object(self):
+        """The question `question_id` of this chapter, generated for the caller (404
+        `question_not_found` otherwise)."""
+        self.get_chapter()
+        return selectors.question_get(
+            book=self.get_book(),
+            chapter_id=self.kwargs["chapter_id"],
+            user=self.request.user,
+            question_id=self.kwargs["question_id"],
+        )
+
     @extend_schema(
         operation_id="chapter_questions_list",
         tags=TAGS,
@@ -133,109 +175,13 @@ class QuestionListView(APIView):
         ],
         responses={200: QuestionListOutput, **ERRORS(401, 403, 404, 422)},
     )
-    def get(self, request, book_id, chapter_id):
-        query = QuestionListQuery(data=query_values(request.query_params))
-        query.is_valid(raise_exception=True)
-        book, _ = selectors.chapter_get_for_user(
-            book_id=book_id, chapter_id=chapter_id, user=request.user
-        )
+    def list(self, request, **kwargs):
+        query = valid_data(QuestionListQuery, request.query_params)
+        self.get_chapter()
         page = selectors.question_list(
-            book=book, chapter_id=chapter_id, user=request.user, **query.validated_data
+            book=self.get_book(), chapter_id=self.kwargs["chapter_id"], user=request.user, **query
         )
         return Response(QuestionListOutput(page, context={"statuses": page["statuses"]}).data)
-
-
-class QuestionResponseView(APIView):
-    ratelimit_scopes = {"put": "question_response_save"}
-
-    @extend_schema(
-        operation_id="chapter_question_response_save",
-        tags=TAGS,
-        request=ResponseSaveInput,
-        responses={200: ResponseSaveOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
-    )
-    def put(self, request, book_id, chapter_id, question_id):
-        data = ResponseSaveInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        question = self._question(request, book_id, chapter_id, question_id)
-        response, _ = services.response_save(
-            question=question,
-            user=request.user,
-            response_text=data.validated_data["response_text"],
-            status=data.validated_data["status"],
-        )
-        return Response(
-            ResponseSaveOutput(
-                {"response": response, "success": True, "message": "Response saved successfully"}
-            ).data
-        )
-
-    @extend_schema(
-        operation_id="chapter_question_response_get",
-        tags=TAGS,
-        responses={200: ResponseGetOutput, **ERRORS(401, 403, 404)},
-    )
-    def get(self, request, book_id, chapter_id, question_id):
-        question = self._question(request, book_id, chapter_id, question_id)
-        response = selectors.response_get(question=question, user=request.user)
-        return Response(
-            ResponseGetOutput(
-                {"response": response, "has_response": response is not None, "success": True}
-            ).data
-        )
-
-    @staticmethod
-    def _question(request, book_id, chapter_id, question_id):
-        book, _ = selectors.chapter_get_for_user(
-            book_id=book_id, chapter_id=chapter_id, user=request.user
-        )
-        return selectors.question_get(
-            book=book, chapter_id=chapter_id, user=request.user, question_id=question_id
-        )
-
-
-class QuestionRatingView(APIView):
-    ratelimit_scopes = {"post": "question_response_save"}
-
-    @extend_schema(
-        operation_id="chapter_question_rate",
-        tags=TAGS,
-        request=RatingInput,
-        responses={200: RatingSaveOutput, **ERRORS(401, 403, 404, 422, 429)},
-    )
-    def post(self, request, book_id, chapter_id, question_id):
-        data = RatingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        question = QuestionResponseView._question(request, book_id, chapter_id, question_id)
-        rating, _ = services.rating_save(
-            question=question,
-            user=request.user,
-            rating=data.validated_data["rating"],
-            feedback=data.validated_data.get("feedback"),
-        )
-        return Response(
-            RatingSaveOutput(
-                {"rating": rating, "success": True, "message": "Question rated successfully"}
-            ).data
-        )
-
-
-class QuestionProgressView(APIView):
-    @extend_schema(
-        operation_id="chapter_question_progress",
-        tags=TAGS,
-        responses={200: QuestionProgressOutput, **ERRORS(401, 403, 404)},
-    )
-    def get(self, request, book_id, chapter_id):
-        book, _ = selectors.chapter_get_for_user(
-            book_id=book_id, chapter_id=chapter_id, user=request.user
-        )
-        progress = selectors.question_progress(book=book, chapter_id=chapter_id, user=request.user)
-        return Response(QuestionProgressOutput(progress).data)
-
-
-class ResponsesBatchView(APIView):
-    ratelimit_scopes = {"post": "question_response_save"}
 
     @extend_schema(
         operation_id="chapter_question_responses_batch",
@@ -245,13 +191,70 @@ class ResponsesBatchView(APIView):
         description="Save 1–100 responses. Each item succeeds or fails on its own (200 with "
         "per-item results); an item naming a question outside this chapter saves nothing.",
     )
-    def post(self, request, book_id, chapter_id):
-        data = BatchResponsesInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        book, _ = selectors.chapter_get_for_user(
-            book_id=book_id, chapter_id=chapter_id, user=request.user
-        )
+    @action(detail=False, methods=["post"], url_path="responses/batch")
+    def responses_batch(self, request, **kwargs):
+        items = valid_data(BatchResponsesInput, request.data)
+        self.get_chapter()
         result = services.responses_batch_save(
-            book=book, chapter_id=chapter_id, user=request.user, items=data.validated_data
+            book=self.get_book(),
+            chapter_id=self.kwargs["chapter_id"],
+            user=request.user,
+            items=items,
         )
         return Response(BatchResponsesOutput(result).data)
+
+    @extend_schema(
+        operation_id="chapter_question_response_get",
+        tags=TAGS,
+        responses={200: ResponseGetOutput, **ERRORS(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="response", url_name="response")
+    def response_get(self, request, **kwargs):
+        response = selectors.response_get(question=self.get_object(), user=request.user)
+        return Response(
+            ResponseGetOutput(
+                {"response": response, "has_response": response is not None, "success": True}
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="chapter_question_response_save",
+        tags=TAGS,
+        request=ResponseSaveInput,
+        responses={200: ResponseSaveOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
+    )
+    @response_get.mapping.put
+    def response_save(self, request, **kwargs):
+        data = valid_data(ResponseSaveInput, request.data)
+        response, _ = services.response_save(
+            question=self.get_object(),
+            user=request.user,
+            response_text=data["response_text"],
+            status=data["status"],
+        )
+        return Response(
+            ResponseSaveOutput(
+                {"response": response, "success": True, "message": "Response saved successfully"}
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="chapter_question_rate",
+        tags=TAGS,
+        request=RatingInput,
+        responses={200: RatingSaveOutput, **ERRORS(401, 403, 404, 422, 429)},
+    )
+    @action(detail=True, methods=["post"])
+    def rating(self, request, **kwargs):
+        data = valid_data(RatingInput, request.data)
+        rating, _ = services.rating_save(
+            question=self.get_object(),
+            user=request.user,
+            rating=data["rating"],
+            feedback=data.get("feedback"),
+        )
+        return Response(
+            RatingSaveOutput(
+                {"rating": rating, "success": True, "message": "Question rated successfully"}
+            ).data
+        )

@@ -1,30 +1,20 @@
 """Question writes: generation and regeneration, responses, ratings and batch saves."""
 
+from questions.services.drafts import question_drafts_complete, question_drafts_generate
 from questions.services.generation import (
     GenerationResult,
-    effective_count,
-    question_drafts_complete,
-    question_drafts_generate,
     questions_generate,
     questions_regenerate,
 )
 from questions.services.responses import (
-    BATCH_MAX,
-    FEEDBACK_MAX,
-    RESPONSE_TEXT_MAX,
     rating_save,
     response_save,
     responses_batch_save,
-    word_count,
 )
 from questions.services.templates import template_questions
 
 __all__ = [
-    "BATCH_MAX",
-    "FEEDBACK_MAX",
-    "RESPONSE_TEXT_MAX",
     "GenerationResult",
-    "effective_count",
     "question_drafts_complete",
     "question_drafts_generate",
     "questions_generate",
@@ -33,5 +23,4 @@ __all__ = [
     "response_save",
     "responses_batch_save",
     "template_questions",
-    "word_count",
 ]

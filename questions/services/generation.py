@@ -12,26 +12,17 @@ generation therefore leaves the old questions in place, and an interruption betw
 leaves both sets visible, never none; repeating the request finishes the swap.
 """
 
-import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.services.audit import audit_record
-from autoauthor.ai import AIInvalidResponse, ai
-from autoauthor.api.errors import NotFound
+from autoauthor.core.errors import NotFound
 from books.models import Chapter
-from books.services.summary import contains_offensive_language
 from books.services.toc import chapter_document_ensure
-from questions.models import Question, QuestionDifficulty, QuestionResponse, QuestionType, now_ms
-from questions.services.templates import SUGGESTED_RESPONSE_LENGTH, template_questions
-
-MIN_COUNT = 3
-MAX_COUNT = 20
-DEFAULT_COUNT = 10
-TEXT_MIN, TEXT_MAX = 10, 1000
-HELP_TEXT_MAX = 1000
-EXAMPLES_MAX, EXAMPLE_MAX = 10, 500
-TYPE_CYCLE = [str(kind) for kind in QuestionType]
+from questions.models import Question, QuestionResponse, now_ms
+from questions.rules import DEFAULT_CATEGORY, SUGGESTED_RESPONSE_LENGTH, effective_count
+from questions.services.drafts import question_drafts_generate
 
 
 @dataclass
@@ -48,99 +39,16 @@ class GenerationResult:
     def total(self) -> int:
         return (self.preserved_count or 0) + len(self.questions)
 
-
-def effective_count(count: int | None) -> int:
-    """The number of questions one generation produces: `count` (default 10) clamped to 3–20."""
-    return max(MIN_COUNT, min(count or DEFAULT_COUNT, MAX_COUNT))
-
-
-def _clean_text(value, limit: int) -> str:
-    return re.sub(r"\s+", " ", str(value or "")).strip()[:limit]
-
-
-def question_drafts_complete(
-    *, raw: list[dict], count: int, difficulty: str | None, focus: list[str] | None
-) -> list[dict]:
-    """Validate and complete the AI's raw questions (reference §3.5.3 step 7): texts shorter than
-    10 or longer than 1000 characters, texts with an offensive word and repeated texts are
-    dropped; an unknown type becomes the next type of the focus list (all five types when
-    none), an unknown difficulty the requested one (medium when none); help text and examples
-    are trimmed. At most `count` are kept."""
-    requested = difficulty if difficulty in SUGGESTED_RESPONSE_LENGTH else None
-    cycle = list(dict.fromkeys(kind for kind in focus or [] if kind in TYPE_CYCLE)) or TYPE_CYCLE
-    seen: set[str] = set()
-    out: list[dict] = []
-    for item in raw:
-        if len(out) >= count:
-            break
-        if not isinstance(item, dict):
-            continue
-        text = re.sub(r"\s+", " ", str(item.get("question_text") or "")).strip()
-        if not TEXT_MIN <= len(text) <= TEXT_MAX or text.casefold() in seen:
-            continue
-        if contains_offensive_language(text):
-            continue
-        seen.add(text.casefold())
-        kind = str(item.get("question_type") or "").strip().lower()
-        if kind not in TYPE_CYCLE:
-            kind = cycle[len(out) % len(cycle)]
-        level = str(item.get("difficulty") or "").strip().lower()
-        if level not in SUGGESTED_RESPONSE_LENGTH:
-            level = requested or QuestionDifficulty.MEDIUM
-        examples = item.get("examples")
-        if isinstance(examples, list):
-            examples = [
-                _clean_text(example, EXAMPLE_MAX)
-                for example in examples
-                if isinstance(example, str) and example.strip()
-            ][:EXAMPLES_MAX] or None
-        else:
-            examples = None
-        out.append(
-            {
-                "question_text": text,
-                "question_type": kind,
-                "difficulty": str(level),
-                "help_text": _clean_text(item.get("help_text"), HELP_TEXT_MAX) or None,
-                "examples": examples,
-                "is_fallback": False,
-            }
+    @classmethod
+    def unchanged(cls, *, preserved_count: int) -> "GenerationResult":
+        """A regeneration with nothing to replace: every question kept, none generated."""
+        return cls(
+            questions=[],
+            generation_id=str(uuid.uuid4()),
+            provider=None,
+            preserved_count=preserved_count,
+            new_count=0,
         )
-    return out
-
-
-def question_drafts_generate(
-    *, book, chapter: dict, count: int, difficulty: str | None, focus: list[str] | None
-) -> tuple[list[dict], str]:
-    """(`count` question drafts, provider name) for `chapter` of `book`.
-
-    The AI layer's questions come first; when it returns fewer than `count` usable ones (an
-    unusable answer counts as none), template questions fill the rest. Any other AI error is
-    raised unchanged, so the caller stores nothing."""
-    try:
-        answer = ai.chapter_questions(
-            book_title=book.title,
-            genre=book.genre or "",
-            target_audience=book.target_audience or "",
-            chapter_title=chapter.get("title") or "",
-            chapter_content=chapter.get("content") or "",
-            count=count,
-            difficulty=difficulty or QuestionDifficulty.MEDIUM,
-            focus=focus or None,
-        )
-        raw, provider = answer.get("questions") or [], answer.get("provider") or "openai"
-    except AIInvalidResponse:
-        raw, provider = [], "openai"
-    drafts = question_drafts_complete(raw=raw, count=count, difficulty=difficulty, focus=focus)
-    if len(drafts) < count:
-        drafts += template_questions(
-            chapter_title=chapter.get("title") or "",
-            count=count - len(drafts),
-            difficulty=difficulty,
-            focus=focus,
-            exclude={draft["question_text"] for draft in drafts},
-        )
-    return drafts, provider
 
 
 def _questions_insert(
@@ -159,7 +67,7 @@ def _questions_insert(
             question_text=draft["question_text"],
             question_type=draft["question_type"],
             difficulty=draft["difficulty"],
-            category="development",
+            category=DEFAULT_CATEGORY,
             order=first_order + index,
             metadata={
                 "suggested_response_length": SUGGESTED_RESPONSE_LENGTH[draft["difficulty"]],
@@ -190,6 +98,35 @@ def _chapter_document_gone(*, chapter_document, questions: list[Question]) -> No
         raise NotFound("Chapter not found", code="chapter_not_found")
 
 
+def _generate_and_store(
+    *,
+    book,
+    chapter: dict,
+    user,
+    count: int,
+    difficulty: str | None,
+    focus: list[str] | None,
+    first_order: Callable[[], int],
+) -> tuple[list[Question], str, str]:
+    """Generate `count` drafts, then store them numbered from `first_order()` (asked once the
+    drafts exist); returns (questions, generation id, provider). AI errors propagate before
+    anything is stored; a chapter deleted meanwhile takes the new questions with it (404)."""
+    drafts, provider = question_drafts_generate(
+        book=book, chapter=chapter, count=count, difficulty=difficulty, focus=focus
+    )
+    chapter_document = _chapter_document(book=book, chapter_id=chapter["id"])
+    questions, generation_id = _questions_insert(
+        book=book,
+        chapter_document=chapter_document,
+        chapter_id=chapter["id"],
+        user=user,
+        drafts=drafts,
+        first_order=first_order(),
+    )
+    _chapter_document_gone(chapter_document=chapter_document, questions=questions)
+    return questions, generation_id, provider
+
+
 def questions_generate(
     *,
     book,
@@ -203,26 +140,25 @@ def questions_generate(
     append them to the chapter's existing questions, numbered after them. The number produced
     is `count` (default 10) clamped to 3–20. AI provider errors propagate and store nothing."""
     chapter_id = chapter["id"]
-    number = effective_count(count)
-    drafts, provider = question_drafts_generate(
-        book=book, chapter=chapter, count=number, difficulty=difficulty, focus=focus
-    )
-    chapter_document = _chapter_document(book=book, chapter_id=chapter_id)
-    last = (
-        Question.objects.filter(book=book, chapter_id=chapter_id, user=user)
-        .order_by("-order")
-        .values_list("order", flat=True)
-        .first()
-    )
-    questions, generation_id = _questions_insert(
+
+    def after_last() -> int:
+        last = (
+            Question.objects.filter(book=book, chapter_id=chapter_id, user=user)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        return (last or 0) + 1
+
+    questions, generation_id, provider = _generate_and_store(
         book=book,
-        chapter_document=chapter_document,
-        chapter_id=chapter_id,
+        chapter=chapter,
         user=user,
-        drafts=drafts,
-        first_order=(last or 0) + 1,
+        count=effective_count(count),
+        difficulty=difficulty,
+        focus=focus,
+        first_order=after_last,
     )
-    _chapter_document_gone(chapter_document=chapter_document, questions=questions)
     fallback = _generation_audit(
         action="generate_questions",
         book=book,
@@ -264,6 +200,43 @@ def _generation_audit(
     return fallback
 
 
+def _unanswered(*, question_ids: list, user) -> list:
+    """The ids among `question_ids` that `user` has not answered, in their order (one query,
+    none for an empty list)."""
+    if not question_ids:
+        return []
+    answered = set(
+        QuestionResponse.objects.filter(question_id__in=question_ids, user=user).values_list(
+            "question_id", flat=True
+        )
+    )
+    return [pk for pk in question_ids if pk not in answered]
+
+
+def _regeneration_plan(*, book, chapter_id: str, user, preserve_responses: bool):
+    """({pk: order} of the chapter's questions, the pks to replace): the unanswered ones with
+    `preserve_responses`, else all of them."""
+    existing = dict(
+        Question.objects.filter(book=book, chapter_id=chapter_id, user=user).values_list(
+            "pk", "order"
+        )
+    )
+    if preserve_responses:
+        return existing, _unanswered(question_ids=list(existing), user=user)
+    return existing, list(existing)
+
+
+def _questions_replace(*, replace: list, user, preserve_responses: bool) -> int:
+    """Delete the replaced questions (with their responses and ratings); with
+    `preserve_responses`, one answered while the new ones were generated stays. Returns the
+    number deleted."""
+    if preserve_responses:
+        replace = _unanswered(question_ids=replace, user=user)
+    if replace:
+        Question.objects.filter(pk__in=replace).delete()
+    return len(replace)
+
+
 def questions_regenerate(
     *,
     book,
@@ -281,63 +254,28 @@ def questions_regenerate(
     otherwise every question goes, with its responses and ratings, replaced by `count` new ones.
     Generation runs first: if it fails, nothing has changed. The swap re-checks answers, so a
     question answered while the new ones were generated is preserved too."""
-    chapter_id = chapter["id"]
-    existing = dict(
-        Question.objects.filter(book=book, chapter_id=chapter_id, user=user).values_list(
-            "pk", "order"
-        )
+    existing, replace = _regeneration_plan(
+        book=book, chapter_id=chapter["id"], user=user, preserve_responses=preserve_responses
     )
-    answered = set(
-        QuestionResponse.objects.filter(question_id__in=list(existing), user=user).values_list(
-            "question_id", flat=True
-        )
-        if existing
-        else []
-    )
-    if preserve_responses:
-        replace = [pk for pk in existing if pk not in answered]
-        wanted = len(replace)
-    else:
-        replace = list(existing)
-        wanted = effective_count(count)
+    wanted = len(replace) if preserve_responses else effective_count(count)
     if wanted == 0:
-        return GenerationResult(
-            questions=[],
-            generation_id=str(uuid.uuid4()),
-            provider=None,
-            preserved_count=len(existing),
-            new_count=0,
-        )
-    number = effective_count(wanted)
-    drafts, provider = question_drafts_generate(
-        book=book, chapter=chapter, count=number, difficulty=difficulty, focus=focus
-    )
-    chapter_document = _chapter_document(book=book, chapter_id=chapter_id)
+        return GenerationResult.unchanged(preserved_count=len(existing))
     kept_orders = [order for pk, order in existing.items() if pk not in replace]
-    questions, generation_id = _questions_insert(
+    questions, generation_id, provider = _generate_and_store(
         book=book,
-        chapter_document=chapter_document,
-        chapter_id=chapter_id,
+        chapter=chapter,
         user=user,
-        drafts=drafts,
-        first_order=max(kept_orders, default=0) + 1,
+        count=effective_count(wanted),
+        difficulty=difficulty,
+        focus=focus,
+        first_order=lambda: max(kept_orders, default=0) + 1,
     )
-    _chapter_document_gone(chapter_document=chapter_document, questions=questions)
-    if preserve_responses and replace:
-        answered_since = set(
-            QuestionResponse.objects.filter(question_id__in=replace, user=user).values_list(
-                "question_id", flat=True
-            )
-        )
-        replace = [pk for pk in replace if pk not in answered_since]
-    deleted = len(replace)
-    if replace:
-        Question.objects.filter(pk__in=replace).delete()
+    deleted = _questions_replace(replace=replace, user=user, preserve_responses=preserve_responses)
     preserved = len(existing) - deleted if preserve_responses else 0
     fallback = _generation_audit(
         action="regenerate_questions",
         book=book,
-        chapter_id=chapter_id,
+        chapter_id=chapter["id"],
         questions=questions,
         provider=provider,
         generation_id=generation_id,

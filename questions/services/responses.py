@@ -11,38 +11,21 @@ history entry is lost.
 from django.db import IntegrityError
 
 from accounts.services.audit import audit_record
-from autoauthor.api import context
-from autoauthor.api.errors import Conflict, ValidationFailed
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core import context
+from autoauthor.core.errors import Conflict, ValidationFailed
+from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
-from questions.models import (
+from books.rules import word_count
+from questions.models import Question, QuestionRating, QuestionResponse, now_ms
+from questions.rules import (
+    DEFAULT_RESPONSE_STATUS,
     EDIT_HISTORY_LIMIT,
-    Question,
-    QuestionRating,
-    QuestionResponse,
-    ResponseStatus,
-    now_ms,
+    RESPONSE_STATUSES,
+    is_answer,
+    response_text_problem,
 )
 
-RESPONSE_TEXT_MAX = 100_000
-FEEDBACK_MAX = 2000
-BATCH_MAX = 100
 WRITE_ATTEMPTS = 8
-RESPONSE_STATUSES = [str(status) for status in ResponseStatus]
-
-
-def word_count(text: str) -> int:
-    """Whitespace-separated words, as the reference counts them."""
-    return len(text.split())
-
-
-def response_text_problem(response_text) -> str | None:
-    """Why `response_text` cannot be saved, None when it can."""
-    if not isinstance(response_text, str) or not response_text.strip():
-        return "Response text cannot be empty"
-    if len(response_text) > RESPONSE_TEXT_MAX:
-        return f"Response text must be at most {RESPONSE_TEXT_MAX} characters"
-    return None
 
 
 def response_save(
@@ -76,39 +59,48 @@ def response_save(
             except IntegrityError:
                 continue  # another first save won the race: update theirs
             return created, True
-        history = [
-            *(current.edit_history or []),
-            {"timestamp": now.isoformat(), "word_count": current.word_count},
-        ][-EDIT_HISTORY_LIMIT:]
         values = {
             "response_text": response_text,
             "word_count": words,
             "status": status,
-            "edit_history": history,
-            "version": current.version + 1,
             "updated_at": now,
             "last_edited_at": now,
         }
-        if QuestionResponse.objects.filter(pk=current.pk, version=current.version).update(**values):
-            changes = {
-                name: [getattr(current, name), values[name]]
-                for name in ("status", "word_count")
-                if getattr(current, name) != values[name]
-            }
-            audit_record(
-                action="question_response_update",
-                resource_type=QuestionResponse.audit_resource_type,
-                target_id=str(current.pk),
-                book_id=str(question.book_id),
-                changes=changes,
-            )
-            for name, value in values.items():
-                setattr(current, name, value)
+        if _response_update(question=question, current=current, values=values):
             return current, False
     raise Conflict(
         "The response is being changed by another request. Please try again.",
         code="response_conflict",
     )
+
+
+def _response_update(*, question: Question, current: QuestionResponse, values: dict) -> bool:
+    """Compare-and-swap `values` onto `current` (the version it was read at), appending the
+    previous word count to the edit history; False when another write got there first. On
+    success `current` carries the new values."""
+    now = values["updated_at"]
+    history = [
+        *(current.edit_history or []),
+        {"timestamp": now.isoformat(), "word_count": current.word_count},
+    ][-EDIT_HISTORY_LIMIT:]
+    values = {**values, "edit_history": history, "version": current.version + 1}
+    if not QuestionResponse.objects.filter(pk=current.pk, version=current.version).update(**values):
+        return False
+    changes = {
+        name: [getattr(current, name), values[name]]
+        for name in ("status", "word_count")
+        if getattr(current, name) != values[name]
+    }
+    audit_record(
+        action="question_response_update",
+        resource_type=QuestionResponse.audit_resource_type,
+        target_id=str(current.pk),
+        book_id=str(question.book_id),
+        changes=changes,
+    )
+    for name, value in values.items():
+        setattr(current, name, value)
+    return True
 
 
 def rating_save(
@@ -166,17 +158,64 @@ def _batch_item_problem(item) -> tuple[str | None, str | None]:
     if not isinstance(question_id, str) or not question_id.strip():
         return shown, "Missing question_id"
     text = item.get("response_text")
-    if not isinstance(text, str) or not text.strip():
+    if not is_answer(text):
         return shown, "Missing response_text"
     problem = response_text_problem(text)
     if problem:
         return shown, problem
-    status = item.get("status", ResponseStatus.DRAFT)
+    status = item.get("status", DEFAULT_RESPONSE_STATUS)
     if status is None:
-        status = ResponseStatus.DRAFT
+        status = DEFAULT_RESPONSE_STATUS
     if status not in RESPONSE_STATUSES:
         return shown, f"Invalid status: must be one of {', '.join(RESPONSE_STATUSES)}"
     return shown, None
+
+
+def _batch_questions(*, book, chapter_id: str, user, checked: list[tuple]) -> dict:
+    """{question pk: question} of the well-formed question ids among the checked items that
+    name a question of this chapter of `book` generated for `user` (one query, none if none)."""
+    wanted = {
+        oid
+        for (question_id, problem) in checked
+        if problem is None and (oid := parse_object_id(question_id.strip())) is not None
+    }
+    if not wanted:
+        return {}
+    return {
+        question.pk: question
+        for question in Question.objects.filter(
+            pk__in=list(wanted), book=book, chapter_id=chapter_id, user=user
+        )
+    }
+
+
+def _batch_item_save(
+    *, index: int, item, question_id, problem: str | None, questions: dict, user
+) -> dict:
+    """The result of one batch item: saved as by `response_save` to its question among
+    `questions`, or failed with its reason."""
+    question = questions.get(parse_object_id(question_id.strip())) if problem is None else None
+    if problem is None and question is None:
+        problem = "Question not found in this chapter"
+    if problem is None:
+        try:
+            response, created = response_save(
+                question=question,
+                user=user,
+                response_text=item["response_text"],
+                status=item.get("status") or DEFAULT_RESPONSE_STATUS,
+            )
+        except Conflict as exc:
+            problem = exc.detail
+    if problem is not None:
+        return {"index": index, "question_id": question_id, "success": False, "error": problem}
+    return {
+        "index": index,
+        "question_id": question_id,
+        "response_id": response.pk,
+        "success": True,
+        "is_update": not created,
+    }
 
 
 def responses_batch_save(*, book, chapter_id: str, user, items: list) -> dict:
@@ -187,56 +226,24 @@ def responses_batch_save(*, book, chapter_id: str, user, items: list) -> dict:
     user or to another chapter or book. Valid items are saved as by `response_save`. Results
     are in input order; the summary counts saved and failed items."""
     checked = [_batch_item_problem(item) for item in items]
-    wanted = {
-        oid
-        for (question_id, problem) in checked
-        if problem is None and (oid := parse_object_id(question_id.strip())) is not None
-    }
-    questions = {
-        question.pk: question
-        for question in (
-            Question.objects.filter(
-                pk__in=list(wanted), book=book, chapter_id=chapter_id, user=user
-            )
-            if wanted
-            else []
+    questions = _batch_questions(book=book, chapter_id=chapter_id, user=user, checked=checked)
+    results = [
+        _batch_item_save(
+            index=index,
+            item=item,
+            question_id=question_id,
+            problem=problem,
+            questions=questions,
+            user=user,
         )
-    }
-    results: list[dict] = []
-    errors: list[dict] = []
-    saved = 0
-    for index, (item, (question_id, problem)) in enumerate(zip(items, checked, strict=True)):
-        question = None
-        if problem is None:
-            question = questions.get(parse_object_id(question_id.strip()))
-            if question is None:
-                problem = "Question not found in this chapter"
-        if problem is None:
-            try:
-                response, created = response_save(
-                    question=question,
-                    user=user,
-                    response_text=item["response_text"],
-                    status=item.get("status") or ResponseStatus.DRAFT,
-                )
-            except Conflict as exc:
-                problem = exc.detail
-        if problem is not None:
-            results.append(
-                {"index": index, "question_id": question_id, "success": False, "error": problem}
-            )
-            errors.append({"index": index, "question_id": question_id, "error": problem})
-            continue
-        saved += 1
-        results.append(
-            {
-                "index": index,
-                "question_id": question_id,
-                "response_id": response.pk,
-                "success": True,
-                "is_update": not created,
-            }
-        )
+        for index, (item, (question_id, problem)) in enumerate(zip(items, checked, strict=True))
+    ]
+    errors = [
+        {"index": result["index"], "question_id": result["question_id"], "error": result["error"]}
+        for result in results
+        if not result["success"]
+    ]
+    saved = len(items) - len(errors)
     failed = len(items) - saved
     audit_record(
         action="save_question_responses_batch",

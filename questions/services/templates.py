@@ -1,15 +1,14 @@
 """The template fallback of reference §3.5.3: built-in interview questions used when the AI
 provider returns too few usable questions. Every question built here carries `is_fallback`."""
 
-from questions.models import QuestionDifficulty, QuestionType
+from questions.models import QuestionType
+from questions.rules import (
+    DEFAULT_DIFFICULTY,
+    QUESTION_TYPES,
+    SUGGESTED_RESPONSE_LENGTH,
+)
 
-TYPE_ORDER = [
-    QuestionType.CHARACTER,
-    QuestionType.PLOT,
-    QuestionType.SETTING,
-    QuestionType.THEME,
-    QuestionType.RESEARCH,
-]
+TYPE_ORDER = list(QUESTION_TYPES)
 
 TEMPLATES: dict[str, list[str]] = {
     QuestionType.CHARACTER: [
@@ -77,13 +76,7 @@ EXAMPLES: dict[str, list[str]] = {
     QuestionType.RESEARCH: ["Check how long a transatlantic crossing took in 1850."],
 }
 
-SUGGESTED_RESPONSE_LENGTH: dict[str, str] = {
-    QuestionDifficulty.EASY: "100-200 words",
-    QuestionDifficulty.MEDIUM: "200-300 words",
-    QuestionDifficulty.HARD: "300-500 words",
-}
-
-TITLE_LIMIT = 200  # keeps every template question well under the 1000-character limit
+TITLE_LIMIT = 200  # keeps every template question well under QUESTION_TEXT_MAX
 
 
 def template_questions(
@@ -102,7 +95,7 @@ def template_questions(
     draft: question_text, question_type, difficulty, help_text, examples, is_fallback=True.
     """
     title = (chapter_title or "").strip()[:TITLE_LIMIT] or "this chapter"
-    level = difficulty if difficulty in SUGGESTED_RESPONSE_LENGTH else QuestionDifficulty.MEDIUM
+    level = difficulty if difficulty in SUGGESTED_RESPONSE_LENGTH else DEFAULT_DIFFICULTY
     primary = list(dict.fromkeys(kind for kind in focus or [] if kind in TEMPLATES)) or TYPE_ORDER
     secondary = [kind for kind in TYPE_ORDER if kind not in primary]
     seen = {text.casefold() for text in exclude}

@@ -40,7 +40,7 @@ def test_register_returns_user_and_tokens(anon):
         "backup_notifications": True,
     }
     assert len(body["user"]["id"]) == 24
-    me = anon.get(reverse("users-me"), HTTP_AUTHORIZATION=f"Bearer {body['access']}")
+    me = anon.get(reverse("user-me"), HTTP_AUTHORIZATION=f"Bearer {body['access']}")
     assert me.status_code == 200
     assert me.json()["email"] == "new.author@example.com"
 
@@ -91,7 +91,7 @@ def test_inactive_user_cannot_login_refresh_or_use_access_token(anon, user):
     assert login(anon, user.email).status_code == 401
     refreshed = anon.post(reverse("auth-refresh"), {"refresh": tokens["refresh"]}, format="json")
     assert refreshed.status_code == 401
-    me = anon.get(reverse("users-me"), HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    me = anon.get(reverse("user-me"), HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     assert me.status_code == 401
 
 
@@ -109,7 +109,7 @@ def test_refresh_rotates_and_reuse_is_rejected(anon, user):
     assert after.status_code == 401
     # ... and the access tokens issued so far: the thief may hold one.
     for access in (first["access"], pair["access"]):
-        me = anon.get(reverse("users-me"), HTTP_AUTHORIZATION=f"Bearer {access}")
+        me = anon.get(reverse("user-me"), HTTP_AUTHORIZATION=f"Bearer {access}")
         assert me.status_code == 401 and me.json()["code"] == "token_revoked"
 
 
@@ -181,7 +181,7 @@ def test_session_cookie_authentication_is_accepted(db):
     user = UserFactory()
     client = Client()
     assert client.login(email=user.email, password=TEST_PASSWORD)
-    response = client.get(reverse("users-me"))
+    response = client.get(reverse("user-me"))
     assert response.status_code == 200
     assert response.json()["email"] == user.email
 

@@ -31,23 +31,23 @@ def test_deactivation_is_seen_at_once_by_a_cached_token(api, user):
 
 
 def test_account_deletion_is_seen_at_once_by_a_cached_token(api, user):
-    assert api.get(reverse("users-me")).status_code == 200
+    assert api.get(reverse("user-me")).status_code == 200
     user_services.user_delete(user=user)
-    assert api.get(reverse("users-me")).status_code == 401
+    assert api.get(reverse("user-me")).status_code == 401
 
 
 def test_deactivation_through_a_queryset_update_path_is_seen(api, user):
     """user_delete deactivates with update() (no signal) before the cascade: a request arriving
     in between must already be refused."""
-    assert api.get(reverse("users-me")).status_code == 200
+    assert api.get(reverse("user-me")).status_code == 200
     User.objects.filter(pk=user.pk).update(is_active=False)  # what user_delete's first step does
     user_services.auth_cache.forget(user.pk)
-    assert api.get(reverse("users-me")).status_code == 401
+    assert api.get(reverse("user-me")).status_code == 401
 
 
 def test_promotion_to_admin_is_seen_at_once(user, other_user):
     client = bearer_client(user)
-    admin_list = reverse("users-admin-list")
+    admin_list = reverse("user-admin-users")
     assert client.get(admin_list).status_code == 403  # user cached as a plain user
     user.role = User.Role.ADMIN
     user.save(update_fields=["role"])
@@ -55,10 +55,10 @@ def test_promotion_to_admin_is_seen_at_once(user, other_user):
 
 
 def test_profile_change_is_visible_through_the_cached_user(api):
-    assert api.get(reverse("users-me")).status_code == 200
-    patched = api.patch(reverse("users-me"), {"first_name": "Ada"}, format="json")
+    assert api.get(reverse("user-me")).status_code == 200
+    patched = api.patch(reverse("user-me"), {"first_name": "Ada"}, format="json")
     assert patched.status_code == 200, patched.content
-    assert api.get(reverse("users-me")).json()["first_name"] == "Ada"
+    assert api.get(reverse("user-me")).json()["first_name"] == "Ada"
 
 
 def test_unknown_or_malformed_user_claims_are_refused(db):

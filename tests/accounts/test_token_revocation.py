@@ -110,7 +110,7 @@ def test_a_reactivated_account_does_not_revive_its_old_tokens(user):
     admin_client = APIClient()
     admin_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login(admin.email)['access']}")
     tokens = login(user.email)
-    detail = reverse("users-detail", args=[user.pk])
+    detail = reverse("user-detail", args=[user.pk])
     for active in (False, True):
         answer = admin_client.put(detail, {"is_active": active}, format="json")
         assert answer.status_code == 200, answer.content

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_get_me_shape(api, user):
-    response = api.get(reverse("users-me"))
+    response = api.get(reverse("user-me"))
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
@@ -28,7 +28,7 @@ def test_get_me_shape(api, user):
 
 def test_patch_me_updates_profile_and_merges_preferences(api, user):
     response = api.patch(
-        reverse("users-me"),
+        reverse("user-me"),
         {
             "first_name": "  <b>Grace</b>  ",
             "display_name": "G. Hopper",
@@ -65,7 +65,7 @@ def test_patch_me_updates_profile_and_merges_preferences(api, user):
     ],
 )
 def test_patch_me_validation(api, body, field):
-    response = api.patch(reverse("users-me"), body, format="json")
+    response = api.patch(reverse("user-me"), body, format="json")
     assert response.status_code == 422
     assert field in {error["field"] for error in response.json()["errors"]}
 
@@ -87,12 +87,12 @@ HEAD_PREFERENCES = {
 
 def test_patch_me_accepts_the_settings_pages_preferences(api, user):
     """The HEAD settings page sends its whole preferences object; GET returns it."""
-    response = api.patch(reverse("users-me"), {"preferences": HEAD_PREFERENCES}, format="json")
+    response = api.patch(reverse("user-me"), {"preferences": HEAD_PREFERENCES}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["preferences"] == HEAD_PREFERENCES
-    assert api.get(reverse("users-me")).json()["preferences"] == HEAD_PREFERENCES
+    assert api.get(reverse("user-me")).json()["preferences"] == HEAD_PREFERENCES
     partial = api.patch(
-        reverse("users-me"), {"preferences": {"auto_save_interval": 3}}, format="json"
+        reverse("user-me"), {"preferences": {"auto_save_interval": 3}}, format="json"
     )
     assert partial.json()["preferences"] == {**HEAD_PREFERENCES, "auto_save_interval": 3}
 
@@ -117,7 +117,7 @@ def test_patch_me_accepts_the_settings_pages_preferences(api, user):
     ],
 )
 def test_patch_me_preferences_types_and_bounds(api, user, preferences):
-    response = api.patch(reverse("users-me"), {"preferences": preferences}, format="json")
+    response = api.patch(reverse("user-me"), {"preferences": preferences}, format="json")
     assert response.status_code == 422, response.json()
     (name,) = preferences
     assert {error["field"] for error in response.json()["errors"]} == {f"preferences.{name}"}
@@ -126,38 +126,37 @@ def test_patch_me_preferences_types_and_bounds(api, user, preferences):
 
 
 def test_patch_me_email_uniqueness(api, other_user):
-    response = api.patch(reverse("users-me"), {"email": other_user.email.upper()}, format="json")
+    response = api.patch(reverse("user-me"), {"email": other_user.email.upper()}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "email_taken"
 
 
 @pytest.mark.parametrize("body", [{"role": "admin"}, {"is_active": False}])
 def test_user_cannot_change_own_role_or_active_state(api, user, body):
-    response = api.patch(reverse("users-me"), body, format="json")
+    response = api.patch(reverse("user-me"), body, format="json")
     assert response.status_code == 403
     user.refresh_from_db()
     assert user.role == "user" and user.is_active
-    put = api.put(reverse("users-detail", args=[user.pk]), body, format="json")
+    put = api.put(reverse("user-detail", args=[user.pk]), body, format="json")
     assert put.status_code == 403
 
 
 def test_profile_rate_limits(api, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_update": "2/60"}
     codes = [
-        api.patch(reverse("users-me"), {"bio": f"v{i}"}, format="json").status_code
-        for i in range(3)
+        api.patch(reverse("user-me"), {"bio": f"v{i}"}, format="json").status_code for i in range(3)
     ]
     assert codes == [200, 200, 429]
 
 
 def test_delete_me_removes_account_and_tokens(api, user, anon):
     refresh = token_pair_create(user=user)["refresh"]
-    response = api.delete(reverse("users-me"))
+    response = api.delete(reverse("user-me"))
     assert response.status_code == 200
     assert response.json() == {"message": "Account successfully deleted"}
     assert not User.objects.filter(pk=user.pk).exists()
     assert not RefreshToken.objects.filter(user_id=user.pk).exists()
-    assert api.get(reverse("users-me")).status_code == 401
+    assert api.get(reverse("user-me")).status_code == 401
     assert (
         anon.post(reverse("auth-refresh"), {"refresh": refresh}, format="json").status_code == 401
     )
@@ -165,19 +164,19 @@ def test_delete_me_removes_account_and_tokens(api, user, anon):
 
 
 def test_admin_endpoints_forbidden_to_non_admins(api, other_user):
-    assert api.get(reverse("users-admin-list")).status_code == 403
+    assert api.get(reverse("user-admin-users")).status_code == 403
     assert (
-        api.put(reverse("users-detail", args=[other_user.pk]), {}, format="json").status_code == 403
+        api.put(reverse("user-detail", args=[other_user.pk]), {}, format="json").status_code == 403
     )
-    assert api.delete(reverse("users-detail", args=[other_user.pk])).status_code == 403
+    assert api.delete(reverse("user-detail", args=[other_user.pk])).status_code == 403
     assert User.objects.filter(pk=other_user.pk).exists()
 
 
 def test_user_may_update_and_delete_own_id(api, user):
-    response = api.put(reverse("users-detail", args=[user.pk]), {"last_name": "Own"}, format="json")
+    response = api.put(reverse("user-detail", args=[user.pk]), {"last_name": "Own"}, format="json")
     assert response.status_code == 200
     assert response.json()["last_name"] == "Own"
-    assert api.delete(reverse("users-detail", args=[user.pk])).status_code == 204
+    assert api.delete(reverse("user-detail", args=[user.pk])).status_code == 204
     assert not User.objects.filter(pk=user.pk).exists()
 
 
@@ -185,13 +184,13 @@ def test_admin_list_update_and_delete(db):
     admin = UserFactory(role="admin")
     users = UserFactory.create_batch(3)
     client = bearer_client(admin)
-    listing = client.get(reverse("users-admin-list"), {"skip": 1, "limit": 2})
+    listing = client.get(reverse("user-admin-users"), {"skip": 1, "limit": 2})
     assert listing.status_code == 200
     assert listing["X-Total-Count"] == "4"
     assert len(listing.json()) == 2
     target = users[0]
     promoted = client.put(
-        reverse("users-detail", args=[target.pk]),
+        reverse("user-detail", args=[target.pk]),
         {"role": "admin", "is_active": False},
         format="json",
     )
@@ -200,14 +199,12 @@ def test_admin_list_update_and_delete(db):
     assert promoted.json()["is_active"] is False
     assert (
         client.put(
-            reverse("users-detail", args=[admin.pk]), {"role": "user"}, format="json"
+            reverse("user-detail", args=[admin.pk]), {"role": "user"}, format="json"
         ).status_code
         == 403
     )
-    assert (
-        client.put(reverse("users-detail", args=["0" * 24]), {}, format="json").status_code == 404
-    )
-    assert client.put(reverse("users-detail", args=["nope"]), {}, format="json").status_code == 404
-    assert client.delete(reverse("users-detail", args=[users[1].pk])).status_code == 204
+    assert client.put(reverse("user-detail", args=["0" * 24]), {}, format="json").status_code == 404
+    assert client.put(reverse("user-detail", args=["nope"]), {}, format="json").status_code == 404
+    assert client.delete(reverse("user-detail", args=[users[1].pk])).status_code == 204
     assert not User.objects.filter(pk=users[1].pk).exists()
-    assert client.get(reverse("users-admin-list"), {"limit": 0}).status_code == 422
+    assert client.get(reverse("user-admin-users"), {"limit": 0}).status_code == 422

@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.services.roles import editor_ensure
-from books.services.chapters import chapter_content_save
+from books.services.content import chapter_content_save
 from books.services.toc import toc_replace
 from tests.factories import TEST_PASSWORD, BookFactory
 

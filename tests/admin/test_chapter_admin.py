@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditLog
 from books.models import Book, Chapter, ChapterAccessLog
 from books.selectors import toc_chapter_ids, toc_node_find
-from books.services.chapters import chapter_content_save
+from books.services.content import chapter_content_save
 from books.services.toc import toc_replace
 from tests.conftest import bearer_client
 

@@ -133,7 +133,7 @@ def test_logs_are_read_only_even_for_a_superuser(admin_client, objects):
 def test_changelists_cost_the_same_commands_for_few_and_many_rows(
     admin_client, user, count_mongo_commands, name
 ):
-    from books.services.chapters import chapter_content_save
+    from books.services.content import chapter_content_save
     from books.services.toc import toc_replace
 
     def grow(count):

@@ -111,9 +111,9 @@ def test_editors_are_not_api_administrators(editor, user):
     from tests.conftest import bearer_client
 
     api = bearer_client(editor)
-    detail = reverse("users-detail", kwargs={"user_id": str(user.pk)})
+    detail = reverse("user-detail", kwargs={"user_id": str(user.pk)})
     assert api.delete(detail).status_code == 403
     assert api.put(detail, {"role": "admin"}, format="json").status_code == 403
-    assert api.get(reverse("users-admin-list")).status_code == 403
+    assert api.get(reverse("user-admin-users")).status_code == 403
     user.refresh_from_db()
     assert user.is_active and user.role == "user"

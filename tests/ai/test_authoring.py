@@ -2,10 +2,10 @@
 
 import pytest
 
-from autoauthor.api.errors import Conflict
+from autoauthor.core.errors import Conflict
 from books.models import Book
 from books.services import authoring
-from books.services.books import book_summary_update
+from books.services.summary import book_summary_update
 from tests.factories import BookFactory
 
 SUMMARY = "A practical guide to rooftop beekeeping for city beginners, season by season."

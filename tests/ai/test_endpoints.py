@@ -63,7 +63,7 @@ def post(client, path, body=None):
 
 
 def generate_toc(api, book, body=None):
-    return post(api, url("books-generate-toc", book), body or {"question_responses": ANSWERS})
+    return post(api, url("book-generate-toc", book), body or {"question_responses": ANSWERS})
 
 
 def assert_ai_error(response, status, code, *, retryable):
@@ -79,7 +79,7 @@ def assert_ai_error(response, status, code, *, retryable):
 
 
 def test_analyze_summary_offline_stores_analysis_read_by_readiness(api, book, offline):
-    response = post(api, url("books-analyze-summary", book))
+    response = post(api, url("book-analyze-summary", book))
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["provider"] == "offline" and body["book_id"] == str(book.pk)
@@ -91,14 +91,14 @@ def test_analyze_summary_offline_stores_analysis_read_by_readiness(api, book, of
     book.refresh_from_db()
     assert book.summary_analysis["analyzed_at"] == body["analyzed_at"]
     assert book.summary_analysis["is_ready_for_toc"] == analysis["is_ready_for_toc"]
-    readiness = api.get(url("books-toc-readiness", book)).json()
+    readiness = api.get(url("book-toc-readiness", book)).json()
     assert readiness["analysis"] == analysis["analysis"]
     assert readiness["confidence_score"] == analysis["confidence_score"]
 
 
 def test_analyze_summary_requires_summary(api, user, offline):
     empty = BookFactory(owner=user, summary="")
-    response = post(api, url("books-analyze-summary", empty))
+    response = post(api, url("book-analyze-summary", empty))
     assert response.status_code == 400
     assert response.json() == {
         "detail": "Book summary is required for analysis",
@@ -109,7 +109,7 @@ def test_analyze_summary_requires_summary(api, user, offline):
 
 
 def test_clarifying_questions_offline_name_the_book_and_are_stored(api, book, offline):
-    response = post(api, url("books-generate-questions", book), {"num_questions": 5})
+    response = post(api, url("book-generate-questions", book), {"num_questions": 5})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["provider"] == "offline" and body["total_questions"] == 5
@@ -124,7 +124,7 @@ def test_clarifying_questions_offline_name_the_book_and_are_stored(api, book, of
 @pytest.mark.parametrize("value", [None, 9, 2, "5", True])
 def test_clarifying_question_count_out_of_range_means_four(api, book, offline, value):
     body = {} if value is None else {"num_questions": value}
-    response = post(api, url("books-generate-questions", book), body)
+    response = post(api, url("book-generate-questions", book), body)
     assert response.status_code == 200
     assert response.json()["total_questions"] == 4
 
@@ -150,10 +150,10 @@ def test_generate_toc_offline_derives_from_summary_and_answers(api, book, offlin
 def test_generate_toc_uses_stored_answers_and_increments_version(api, book, offline):
     book.question_responses = {"responses": ANSWERS, "status": "completed"}
     book.save()
-    first = post(api, url("books-generate-toc", book))
+    first = post(api, url("book-generate-toc", book))
     assert first.status_code == 200, first.content
     assert first.json()["version"] == 1
-    second = post(api, url("books-generate-toc", book), {"expected_version": 1})
+    second = post(api, url("book-generate-toc", book), {"expected_version": 1})
     assert second.status_code == 200, second.content
     assert second.json()["version"] == 2  # never reset to 1
     # a regenerated TOC gets fresh chapter ids: nothing of the replaced chapters carries over
@@ -205,7 +205,7 @@ def test_empty_editor_markup_is_not_content(api, book, offline):
 
 
 def test_generate_toc_preconditions(api, user, book, offline):
-    no_answers = post(api, url("books-generate-toc", book))
+    no_answers = post(api, url("book-generate-toc", book))
     assert no_answers.status_code == 400
     assert no_answers.json()["detail"] == "Question responses are required for TOC generation"
     no_summary = BookFactory(owner=user, summary=None)
@@ -296,9 +296,9 @@ def test_transform_style_offline(api, book, offline):
 
 
 ENDPOINTS = [
-    ("books-analyze-summary", {}),
-    ("books-generate-questions", {}),
-    ("books-generate-toc", {}),
+    ("book-analyze-summary", {}),
+    ("book-generate-questions", {}),
+    ("book-generate-toc", {}),
     ("chapter-generate-draft", {"chapter_id": "ch1"}),
     ("chapter-transform-style", {"chapter_id": "ch1"}),
 ]
@@ -326,7 +326,7 @@ def test_malformed_bodies_are_422(api, book, offline):
     assert bad_version.json()["errors"][0]["field"] == "expected_version"
     bad_save = post(api, url("chapter-generate-draft", book, chapter_id="ch1"), {"save": "maybe"})
     assert bad_save.status_code == 422
-    not_object = post(api, url("books-generate-questions", book), [1, 2])
+    not_object = post(api, url("book-generate-questions", book), [1, 2])
     assert not_object.status_code == 422
 
 
@@ -380,7 +380,7 @@ def test_malformed_toc_is_502_and_stores_nothing(api, book, fake_openai):
 
 def test_upstream_rate_limit_is_429_with_retry_after(api, book, fake_openai):
     fake_openai.fail(429, headers={"Retry-After": "12"})
-    response = post(api, url("books-analyze-summary", book))
+    response = post(api, url("book-analyze-summary", book))
     body = assert_ai_error(response, 429, "ai_rate_limit", retryable=True)
     assert body["retry_after"] == 12 and response["Retry-After"] == "12"
     book.refresh_from_db()
@@ -418,7 +418,7 @@ def test_upstream_timeout_is_503(api, book, fake_openai, settings):
 
 def test_upstream_bad_request_is_400(api, book, fake_openai):
     fake_openai.fail(400, message="maximum context length")
-    response = post(api, url("books-generate-questions", book))
+    response = post(api, url("book-generate-questions", book))
     body = assert_ai_error(response, 400, "ai_invalid_request", retryable=False)
     assert body["retry_after"] is None and "Retry-After" not in response
     book.refresh_from_db()
@@ -427,8 +427,8 @@ def test_upstream_bad_request_is_400(api, book, fake_openai):
 
 def test_identical_question_request_is_served_from_cache(api, book, fake_openai):
     fake_openai.reply("1. Which roofs are safe?\n2. How many hives?\n3. Which season?\n4. Cost?")
-    first = post(api, url("books-generate-questions", book))
-    second = post(api, url("books-generate-questions", book))
+    first = post(api, url("book-generate-questions", book))
+    second = post(api, url("book-generate-questions", book))
     assert first.status_code == second.status_code == 200
     assert first.json()["questions"] == second.json()["questions"]
     assert second.json()["provider"] == "openai"

@@ -15,6 +15,7 @@ from autoauthor.ai import (
     ai,
 )
 from autoauthor.ai.cache import cache_key
+from autoauthor.api.exceptions import status_of
 
 SUMMARY = (
     "Sourdough baking for busy parents: how to keep a starter alive on a weekly schedule, "
@@ -148,7 +149,7 @@ def test_unusable_toc_is_invalid_response(fake_openai, answer):
     fake_openai.reply(answer)
     with pytest.raises(AIInvalidResponse) as info:
         ai.generate_toc(summary=SUMMARY, responses=ANSWERS, **BOOK)
-    assert info.value.status_code == 502
+    assert status_of(info.value) == 502
     assert info.value.code == "ai_invalid_response"
     assert fake_openai.calls == 1  # an unusable answer is not retried
 
@@ -254,7 +255,7 @@ def test_rate_limit_with_retry_after_is_not_slept_on(fake_openai):
     with pytest.raises(AIRateLimit) as info:
         ai.clarifying_questions(summary=SUMMARY, count=4, **BOOK)
     error = info.value
-    assert (error.status_code, error.code, error.retryable, error.retry_after) == (
+    assert (status_of(error), error.code, error.retryable, error.retry_after) == (
         429,
         "ai_rate_limit",
         True,
@@ -277,7 +278,7 @@ def test_server_error_retried_max_retries_then_unavailable(fake_openai, settings
     with pytest.raises(AIServiceUnavailable) as info:
         ai.analyze_summary(summary=SUMMARY, **BOOK)
     assert fake_openai.calls == 4
-    assert info.value.status_code == 503 and info.value.retryable is True
+    assert status_of(info.value) == 503 and info.value.retryable is True
     assert info.value.retry_after >= 1
 
 
@@ -294,7 +295,7 @@ def test_timeout_is_retried_then_network_error(fake_openai, settings):
     with pytest.raises(AINetworkError) as info:
         ai.analyze_summary(summary=SUMMARY, **BOOK)
     assert fake_openai.calls == 2
-    assert info.value.status_code == 503 and info.value.retryable is True
+    assert status_of(info.value) == 503 and info.value.retryable is True
     assert "did not answer within 0.2 seconds" in info.value.detail
 
 
@@ -312,7 +313,7 @@ def test_bad_request_is_not_retried(fake_openai):
     with pytest.raises(AIInvalidRequest) as info:
         ai.transform_style(content="text", target_style="technical")
     assert fake_openai.calls == 1
-    assert info.value.status_code == 400 and info.value.retryable is False
+    assert status_of(info.value) == 400 and info.value.retryable is False
     assert info.value.retry_after is None
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django_redis import get_redis_connection
 
 from autoauthor.api import concurrency
-from autoauthor.api.errors import TooManyConcurrent
+from autoauthor.api.exceptions import status_of
+from autoauthor.core.errors import TooManyConcurrent
 from tests.ai.fake_openai import FakeOpenAI
 from tests.export.conftest import build_book, create_book, download, export_url
 from tests.reliability.support import Http, expect, register, seed_book
@@ -47,7 +48,7 @@ def refused(scope: str, ident: str) -> TooManyConcurrent:
     with pytest.raises(TooManyConcurrent) as caught:
         concurrency.slot_acquire(scope=scope, ident=ident)
     error = caught.value
-    assert (error.status_code, error.code, error.retry_after) == (429, "too_many_concurrent", 5)
+    assert (status_of(error), error.code, error.retry_after) == (429, "too_many_concurrent", 5)
     return error
 
 
@@ -203,7 +204,7 @@ def test_slot_is_released_after_a_failed_and_a_successful_export(api, user):
 def test_formats_listing_takes_no_slot(api, user):
     book_id = build_book(api)
     held = concurrency.slot_acquire(scope="export", ident=str(user.pk))
-    response = api.get(reverse("books-export-formats", kwargs={"book_id": book_id}))
+    response = api.get(reverse("book-export-formats", kwargs={"book_id": book_id}))
     assert response.status_code == 200
     concurrency.slot_release(lease=held)
 
@@ -229,13 +230,13 @@ def test_unauthenticated_requests_take_no_slot(anon, user, settings):
 
 
 AI_CALLS = [
-    ("books-analyze-summary", {}, {}),
-    ("books-generate-questions", {}, {}),
-    ("books-generate-toc", {}, {}),
+    ("book-analyze-summary", {}, {}),
+    ("book-generate-questions", {}, {}),
+    ("book-generate-toc", {}, {}),
     ("chapter-generate-draft", {"chapter_id": "ch1"}, {}),
     ("chapter-transform-style", {"chapter_id": "ch1"}, {}),
-    ("chapter-questions-generate", {"chapter_id": "ch1"}, {}),
-    ("chapter-questions-regenerate", {"chapter_id": "ch1"}, {}),
+    ("chapter-generate-questions", {"chapter_id": "ch1"}, {}),
+    ("chapter-regenerate-questions", {"chapter_id": "ch1"}, {}),
 ]
 
 

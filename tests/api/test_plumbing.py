@@ -83,7 +83,7 @@ def test_validation_error_shape(anon):
 
 
 def test_unauthenticated_is_401_with_error_shape(anon):
-    response = anon.get(reverse("users-me"))
+    response = anon.get(reverse("user-me"))
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert "detail" in response.json()

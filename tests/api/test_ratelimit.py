@@ -37,19 +37,19 @@ def test_redis_down_falls_back_to_process_memory_and_recovers(api, user, setting
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "3/60"}
     key = f"ratelimit:profile_get:{user.pk}"
     client = redis.Redis.from_url(private_redis.url)
-    assert api.get(reverse("users-me")).status_code == 200
+    assert api.get(reverse("user-me")).status_code == 200
     assert client.get(key) == b"1"
     assert 0 < client.ttl(key) <= 60
 
     private_redis.stop()
-    codes = [api.get(reverse("users-me")).status_code for _ in range(4)]
+    codes = [api.get(reverse("user-me")).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]  # never a 500, never "everything blocked"
     health = api.get(reverse("health")).json()
     assert health["status"] == "degraded"
     assert health["checks"]["redis"] == {"status": "unavailable"}
 
     private_redis.start()
-    assert api.get(reverse("users-me")).status_code == 200  # shared counting resumed
+    assert api.get(reverse("user-me")).status_code == 200  # shared counting resumed
     assert redis.Redis.from_url(private_redis.url).get(key) == b"1"
 
 
@@ -57,7 +57,7 @@ def test_redis_down_falls_back_to_process_memory_and_recovers(api, user, setting
 def test_redis_disabled_counts_per_process(api, settings):
     settings.REDIS_ENABLED = False
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "2/60"}
-    codes = [api.get(reverse("users-me")).status_code for _ in range(3)]
+    codes = [api.get(reverse("user-me")).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
 
 
@@ -65,7 +65,7 @@ def test_redis_disabled_counts_per_process(api, settings):
 def test_ratelimit_switch_off(api, settings):
     settings.RATELIMIT_ENABLE = False
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "1/60"}
-    responses = [api.get(reverse("users-me")) for _ in range(3)]
+    responses = [api.get(reverse("user-me")) for _ in range(3)]
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert "X-RateLimit-Limit" not in responses[0]
 
@@ -73,15 +73,15 @@ def test_ratelimit_switch_off(api, settings):
 def test_unauthenticated_requests_are_not_counted(anon, api, settings, user):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "1/60"}
     for _ in range(3):
-        assert anon.get(reverse("users-me")).status_code == 401
-    assert api.get(reverse("users-me")).status_code == 200
+        assert anon.get(reverse("user-me")).status_code == 401
+    assert api.get(reverse("user-me")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_429_body_and_headers(api, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "1/60"}
-    assert api.get(reverse("users-me")).status_code == 200
-    response = api.get(reverse("users-me"))
+    assert api.get(reverse("user-me")).status_code == 200
+    response = api.get(reverse("user-me"))
     assert response.status_code == 429
     body = response.json()
     assert body["code"] == "rate_limited"
@@ -135,6 +135,6 @@ def test_head_counts_against_the_get_scope(api, settings):
     """Django answers HEAD with the GET handler, so a HEAD costs what a GET costs: it is counted
     in the GET's scope (a HEAD of an export renders the whole book)."""
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "profile_get": "2/60"}
-    codes = [api.head(reverse("users-me")).status_code for _ in range(2)]
-    codes.append(api.get(reverse("users-me")).status_code)
+    codes = [api.head(reverse("user-me")).status_code for _ in range(2)]
+    codes.append(api.get(reverse("user-me")).status_code)
     assert codes == [200, 200, 429]

@@ -22,7 +22,7 @@ def book(api, user):
 
 def question_id(api, book):
     url = reverse(
-        "chapter-questions-generate", kwargs={"book_id": str(book.pk), "chapter_id": "ch1"}
+        "chapter-generate-questions", kwargs={"book_id": str(book.pk), "chapter_id": "ch1"}
     )
     return api.post(url, {"count": 3}).json()["questions"][0]["id"]
 
@@ -32,19 +32,19 @@ def calls(api, book, scope):
     ids = {"book_id": str(book.pk)}
     chapter = {**ids, "chapter_id": "ch1"}
     if scope == "summary_save":
-        return "put", reverse("books-summary", kwargs=ids), {"summary": "x" * 40}
+        return "put", reverse("book-summary", kwargs=ids), {"summary": "x" * 40}
     if scope == "toc_update":
         return "put", reverse("book-toc", kwargs=ids), TOC
     if scope == "content_save":
         return "patch", reverse("chapter-content", kwargs=chapter), {"content": "<p>Hi</p>"}
     if scope == "tab_state":
         body = {"active_chapter_id": "ch1", "open_tab_ids": ["ch1"], "tab_order": ["ch1"]}
-        return "post", reverse("chapters-tab-state", kwargs=ids), body
+        return "post", reverse("chapter-tab-state", kwargs=ids), body
     if scope == "export_formats":
-        return "get", reverse("books-export-formats", kwargs=ids), None
+        return "get", reverse("book-export-formats", kwargs=ids), None
     question = {**chapter, "question_id": question_id(api, book)}
     body = {"response_text": "An answer.", "status": "draft"}
-    return "put", reverse("chapter-question-response", kwargs=question), body
+    return "put", reverse("question-response", kwargs=question), body
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ SUMMARY = "A young wizard discovers a hidden world of magic and danger."
 
 
 def detail(book_id):
-    return reverse("books-detail", kwargs={"book_id": str(book_id)})
+    return reverse("book-detail", kwargs={"book_id": str(book_id)})
 
 
 def rows(book_id):
@@ -41,7 +41,7 @@ def assert_actor(row, user, response):
 def test_create_writes_one_book_create_row(api, user):
     description = "d" * 300
     response = api.post(
-        reverse("books-list"), {"title": "Audited", "description": description}, format="json"
+        reverse("book-list"), {"title": "Audited", "description": description}, format="json"
     )
     book_id = response.json()["id"]
     (row,) = rows(book_id)
@@ -76,7 +76,7 @@ def test_update_that_changes_nothing_writes_no_row(api, user):
 def test_summary_save_writes_one_summary_update_row(api, user):
     book = BookFactory(owner=user)
     before = len(rows(book.pk))
-    url = reverse("books-summary", kwargs={"book_id": str(book.pk)})
+    url = reverse("book-summary", kwargs={"book_id": str(book.pk)})
     response = api.put(url, {"summary": SUMMARY}, format="json")
     row = only_new_row(before, book.pk)
     assert row.action == "summary_update"
@@ -91,7 +91,7 @@ def test_summary_save_writes_one_summary_update_row(api, user):
 def test_question_responses_save_writes_one_row(api, user):
     book = BookFactory(owner=user)
     before = len(rows(book.pk))
-    url = reverse("books-question-responses", kwargs={"book_id": str(book.pk)})
+    url = reverse("book-question-responses", kwargs={"book_id": str(book.pk)})
     body = {"responses": [{"question": "Q?", "answer": "A."}]}
     response = api.put(url, body, format="json")
     row = only_new_row(before, book.pk)
@@ -107,7 +107,7 @@ def test_cover_upload_writes_one_row(api, user, settings, tmp_path):
     buffer = io.BytesIO()
     Image.new("RGB", (40, 60), (1, 2, 3)).save(buffer, format="PNG")
     response = api.post(
-        reverse("books-cover-image", kwargs={"book_id": str(book.pk)}),
+        reverse("book-cover-image", kwargs={"book_id": str(book.pk)}),
         {"file": SimpleUploadedFile("c.png", buffer.getvalue(), content_type="image/png")},
         format="multipart",
     )
@@ -136,7 +136,7 @@ def test_rejected_requests_write_no_row(api, other_api, user):
     other_api.patch(detail(book.pk), {"title": "Stolen"}, format="json")
     api.patch(detail(book.pk), {"title": ""}, format="json")
     api.put(
-        reverse("books-summary", kwargs={"book_id": str(book.pk)}),
+        reverse("book-summary", kwargs={"book_id": str(book.pk)}),
         {"summary": "short"},
         format="json",
     )
@@ -147,11 +147,11 @@ def test_rejected_requests_write_no_row(api, other_api, user):
 
 
 def audit_url(book_id):
-    return reverse("books-audit-log", kwargs={"book_id": str(book_id)})
+    return reverse("book-audit-log", kwargs={"book_id": str(book_id)})
 
 
 def test_audit_log_newest_first_with_paging(api, user):
-    book_id = api.post(reverse("books-list"), {"title": "One"}, format="json").json()["id"]
+    book_id = api.post(reverse("book-list"), {"title": "One"}, format="json").json()["id"]
     for title in ("Two", "Three"):
         api.patch(detail(book_id), {"title": title}, format="json")
     response = api.get(audit_url(book_id))
@@ -208,19 +208,19 @@ def test_another_users_rows_never_reach_a_books_log(api, other_api, user, other_
     settings.OPENAI_API_KEY = ""  # the offline provider generates the questions
     victim = BookFactory(owner=user)
     before = [row["id"] for row in api.get(audit_url(victim.pk)).json()]
-    own = other_api.post(reverse("books-list"), {"title": "Bait"}, format="json").json()["id"]
+    own = other_api.post(reverse("book-list"), {"title": "Bait"}, format="json").json()["id"]
     toc = {"toc": {"chapters": [{"id": str(victim.pk), "title": "Named after A's book"}]}}
     url = reverse("book-toc", kwargs={"book_id": own})
     assert other_api.put(url, toc, format="json").status_code == 200
     chapter = {"book_id": own, "chapter_id": str(victim.pk)}
     generated = other_api.post(
-        reverse("chapter-questions-generate", kwargs=chapter), {"count": 3}, format="json"
+        reverse("chapter-generate-questions", kwargs=chapter), {"count": 3}, format="json"
     )
     assert generated.status_code == 200, generated.content
     question = generated.json()["questions"][0]["id"]
     batch = [{"question_id": question, "response_text": "An answer of B's"}]
     saved = other_api.post(
-        reverse("chapter-question-responses-batch", kwargs=chapter), batch, format="json"
+        reverse("question-responses-batch", kwargs=chapter), batch, format="json"
     )
     assert saved.status_code == 200 and saved.json()["saved"] == 1
     assert [row["id"] for row in api.get(audit_url(victim.pk)).json()] == before

@@ -34,11 +34,11 @@ BOOK_FIELDS = {
 
 
 def list_url():
-    return reverse("books-list")
+    return reverse("book-list")
 
 
 def detail_url(book_id):
-    return reverse("books-detail", kwargs={"book_id": str(book_id)})
+    return reverse("book-detail", kwargs={"book_id": str(book_id)})
 
 
 def create(api, **body):
@@ -402,7 +402,7 @@ def save_words(api, book_id, chapter_id, words):
 
 def set_status(api, book_id, chapter_ids, status):
     response = api.patch(
-        reverse("chapters-bulk-status", args=[book_id]),
+        reverse("chapter-bulk-status", args=[book_id]),
         {"chapter_ids": chapter_ids, "status": status},
         format="json",
     )

@@ -86,7 +86,7 @@ def test_delete_removes_everything_of_the_book_and_nothing_else(api, user, other
         "jobs": 1,
     }
 
-    response = api.delete(reverse("books-detail", kwargs={"book_id": str(book.pk)}))
+    response = api.delete(reverse("book-detail", kwargs={"book_id": str(book.pk)}))
     assert response.status_code == 204
     assert rows_of(book.pk) == dict.fromkeys(before, 0)
     assert rows_of(kept.pk) == before  # the other book is untouched
@@ -103,10 +103,10 @@ def test_interrupted_delete_is_invisible_and_finished_by_purge(api, user, other_
     Book.objects.filter(pk=book.pk).update(deleted_at=timezone.now() - timedelta(minutes=10))
     book_changed(book_id=book.pk, owner_id=user.pk)
 
-    detail = reverse("books-detail", kwargs={"book_id": str(book.pk)})
+    detail = reverse("book-detail", kwargs={"book_id": str(book.pk)})
     assert api.get(detail).status_code == 404
-    assert api.get(reverse("books-list")).json() == []
-    assert api.get(reverse("users-me")).json()["book_ids"] == []
+    assert api.get(reverse("book-list")).json() == []
+    assert api.get(reverse("user-me")).json()["book_ids"] == []
 
     assert book_purge_deleted() == 1
     assert rows_of(book.pk) == dict.fromkeys(rows_of(book.pk), 0)

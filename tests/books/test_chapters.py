@@ -24,7 +24,7 @@ def url(name, book, **kwargs):
 
 def create(api, book, **data):
     payload = {"title": "Chapter", "order": 1, **data}
-    return api.post(url("book-chapters", book), payload, format="json")
+    return api.post(url("chapter-list", book), payload, format="json")
 
 
 def version_of(book):
@@ -118,7 +118,7 @@ def test_create_validation(api, book, data, field):
 
 
 def test_create_missing_title_or_order_is_422(api, book):
-    response = api.post(url("book-chapters", book), {}, format="json")
+    response = api.post(url("chapter-list", book), {}, format="json")
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"title", "order"}
 
@@ -246,7 +246,7 @@ def test_list_hierarchical_and_flat(api, book):
     two = create(api, book, title="Two", order=2).json()["chapter_id"]
     save_content(api, book, one, "text")
 
-    tree = api.get(url("book-chapters", book)).json()
+    tree = api.get(url("chapter-list", book)).json()
     assert tree["structure"] == "hierarchical" and tree["success"] is True
     assert tree["total_chapters"] == 2 and tree["version"] == 3
     assert [c["id"] for c in tree["chapters"]] == [one, two]
@@ -254,7 +254,7 @@ def test_list_hierarchical_and_flat(api, book):
     assert "content" not in tree["chapters"][0]  # lists never ship content
     assert tree["chapters"][0]["word_count"] == 1
 
-    flat = api.get(url("book-chapters", book) + "?flat=true").json()
+    flat = api.get(url("chapter-list", book) + "?flat=true").json()
     assert flat["structure"] == "flat" and flat["total_chapters"] == 3
     assert [(c["id"], c["level"], c["parent_id"]) for c in flat["chapters"]] == [
         (one, 1, None),
@@ -262,11 +262,11 @@ def test_list_hierarchical_and_flat(api, book):
         (two, 1, None),
     ]
     assert all("subchapters" not in c for c in flat["chapters"])
-    assert api.get(url("book-chapters", book) + "?flat=maybe").status_code == 422
+    assert api.get(url("chapter-list", book) + "?flat=maybe").status_code == 422
 
 
 def test_metadata(api, book):
-    empty = api.get(url("chapters-metadata", book)).json()
+    empty = api.get(url("chapter-metadata", book)).json()
     assert empty["chapters"] == [] and empty["last_active_chapter"] is None
     assert empty["completion_stats"] == {
         "draft": 0,
@@ -280,7 +280,7 @@ def test_metadata(api, book):
     save_content(api, book, one, "w " * 300)
     api.get(url("chapter-detail", book, chapter_id=sub))
 
-    response = api.get(url("chapters-metadata", book) + "?include_content_stats=true")
+    response = api.get(url("chapter-metadata", book) + "?include_content_stats=true")
     assert response.status_code == 200
     body = response.json()
     assert body["book_id"] == str(book.pk) and body["total_chapters"] == 3
@@ -304,7 +304,7 @@ def test_metadata(api, book):
 
 
 def test_tab_state_roundtrip(api, book, other_user):
-    tab = url("chapters-tab-state", book)
+    tab = url("chapter-tab-state", book)
     assert api.get(tab).json() == {
         "book_id": str(book.pk),
         "tab_state": None,
@@ -342,7 +342,7 @@ def test_tab_state_roundtrip(api, book, other_user):
     ],
 )
 def test_tab_state_validation(api, book, data, field):
-    response = api.post(url("chapters-tab-state", book), data, format="json")
+    response = api.post(url("chapter-tab-state", book), data, format="json")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"].startswith(field)
     assert not ChapterAccessLog.objects.filter(access_type="tab_state").exists()
@@ -351,7 +351,7 @@ def test_tab_state_validation(api, book, data, field):
 def test_twenty_open_tabs_are_allowed(api, book):
     ids = [f"c{i}" for i in range(20)]
     data = {"active_chapter_id": "c0", "open_tab_ids": ids, "tab_order": ids}
-    assert api.post(url("chapters-tab-state", book), data, format="json").status_code == 200
+    assert api.post(url("chapter-tab-state", book), data, format="json").status_code == 200
 
 
 # --- bulk status ----------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def test_twenty_open_tabs_are_allowed(api, book):
 
 def bulk(api, book, ids, status, **extra):
     return api.patch(
-        url("chapters-bulk-status", book),
+        url("chapter-bulk-status", book),
         {"chapter_ids": ids, "status": status, **extra},
         format="json",
     )
@@ -408,7 +408,7 @@ def test_bulk_status_in_progress_in_either_spelling_is_stored_and_shown_as_in_pr
     assert Chapter.objects.get(book=book, chapter_id=one).status == "in_progress"
     toc = api.get(url("book-toc", book)).json()["toc"]
     assert toc["chapters"][0]["status"] == "in_progress"
-    metadata = api.get(url("chapters-metadata", book)).json()
+    metadata = api.get(url("chapter-metadata", book)).json()
     assert metadata["chapters"][0]["status"] == "in_progress"
     assert metadata["completion_stats"]["in_progress"] == 1
     assert bulk(api, book, [one], "completed").status_code == 200  # in_progress -> completed
@@ -451,7 +451,7 @@ def test_bulk_status_errors(api, book):
     assert none.json()["detail"] == "No matching chapters found"
     assert bulk(api, book, [one], "finished").status_code == 422
     assert bulk(api, book, [], "draft").status_code == 422
-    assert api.patch(url("chapters-bulk-status", book), {}, format="json").status_code == 422
+    assert api.patch(url("chapter-bulk-status", book), {}, format="json").status_code == 422
     stale = bulk(api, book, [one], "in_progress", expected_version=0)
     assert stale.status_code == 409 and stale.json()["current_version"] == 1
     assert Chapter.objects.get(chapter_id=one).status == "draft"
@@ -461,7 +461,7 @@ def test_bulk_status_errors(api, book):
 
 
 def test_literal_paths_win_over_chapter_ids(api, book):
-    for name in ("chapters-metadata", "chapters-tab-state"):
+    for name in ("chapter-metadata", "chapter-tab-state"):
         assert api.get(url(name, book)).status_code == 200
         assert api.get(url(name, book) + "/").status_code == 200
     # a chapter literally named like a literal path cannot exist (reserved in the TOC)
@@ -474,13 +474,13 @@ def test_literal_paths_win_over_chapter_ids(api, book):
 
 
 CHAPTER_ROUTES = [
-    ("get", "book-chapters", False, None),
-    ("post", "book-chapters", False, {"title": "T", "order": 1}),
-    ("get", "chapters-metadata", False, None),
-    ("get", "chapters-tab-state", False, None),
-    ("post", "chapters-tab-state", False, {"active_chapter_id": "a"}),
-    ("patch", "chapters-bulk-status", False, {"chapter_ids": ["a"], "status": "draft"}),
-    ("post", "chapters-batch-content", False, {"chapter_ids": ["a"]}),
+    ("get", "chapter-list", False, None),
+    ("post", "chapter-list", False, {"title": "T", "order": 1}),
+    ("get", "chapter-metadata", False, None),
+    ("get", "chapter-tab-state", False, None),
+    ("post", "chapter-tab-state", False, {"active_chapter_id": "a"}),
+    ("patch", "chapter-bulk-status", False, {"chapter_ids": ["a"], "status": "draft"}),
+    ("post", "chapter-batch-content", False, {"chapter_ids": ["a"]}),
     ("get", "chapter-detail", True, None),
     ("put", "chapter-detail", True, {"title": "T"}),
     ("delete", "chapter-detail", True, None),

@@ -178,7 +178,7 @@ def test_content_keeps_whitespace(api, book, chapter_ids):
 
 
 def batch_url(book):
-    return reverse("chapters-batch-content", kwargs={"book_id": str(book.pk)})
+    return reverse("chapter-batch-content", kwargs={"book_id": str(book.pk)})
 
 
 def test_batch_content(api, book, chapter_ids, user):

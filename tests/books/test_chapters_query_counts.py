@@ -46,9 +46,9 @@ def commands_for(api, count_mongo_commands, name, book, query="", expected_total
 @pytest.mark.parametrize(
     "name, query, small_total, large_total",
     [
-        ("chapters-metadata", "", 5, 50),
-        ("book-chapters", "?flat=true", 5, 50),
-        ("book-chapters", "", 2, 17),
+        ("chapter-metadata", "", 5, 50),
+        ("chapter-list", "?flat=true", 5, 50),
+        ("chapter-list", "", 2, 17),
         ("book-toc", "", None, None),
     ],
 )
@@ -68,7 +68,7 @@ def test_metadata_reports_the_last_active_chapter_within_the_count(api, user, co
     book = BookFactory(owner=user)
     make_toc(api, book, 50)
     with count_mongo_commands() as commands:
-        body = api.get(reverse("chapters-metadata", kwargs={"book_id": str(book.pk)})).json()
+        body = api.get(reverse("chapter-metadata", kwargs={"book_id": str(book.pk)})).json()
     assert body["last_active_chapter"] == "c0"
     assert body["completion_stats"]["draft"] == 50
     assert commands.count("find") + commands.count("aggregate") <= 4

@@ -63,7 +63,7 @@ def setup(live_server):
         book,
         {
             "toc": reverse("book-toc", kwargs={"book_id": book_id}),
-            "chapters": reverse("book-chapters", kwargs={"book_id": book_id}),
+            "chapters": reverse("chapter-list", kwargs={"book_id": book_id}),
             "content": lambda cid: reverse(
                 "chapter-content", kwargs={"book_id": book_id, "chapter_id": cid}
             ),

@@ -32,7 +32,7 @@ def image_bytes(size=(100, 150), mode="RGB", fmt="PNG", color=(200, 30, 30)):
 def upload(api, book_id, content, name="cover.png", content_type="image/png"):
     file = SimpleUploadedFile(name, content, content_type=content_type)
     return api.post(
-        reverse("books-cover-image", kwargs={"book_id": str(book_id)}),
+        reverse("book-cover-image", kwargs={"book_id": str(book_id)}),
         {"file": file},
         format="multipart",
     )
@@ -66,7 +66,7 @@ def test_upload_large_transparent_png(api, user, media_root):
     assert book.cover_image_url == body["cover_image_url"]
     assert book.cover_thumbnail_url == body["cover_thumbnail_url"]
     # the public book response shows the cover
-    detail = api.get(reverse("books-detail", kwargs={"book_id": str(book.pk)})).json()
+    detail = api.get(reverse("book-detail", kwargs={"book_id": str(book.pk)})).json()
     assert detail["cover_image_url"] == body["cover_image_url"]
 
 
@@ -165,7 +165,7 @@ def test_upload_validation_is_400(api, user, media_root, name, content_type, con
 def test_upload_without_file_is_422(api, user):
     book = BookFactory(owner=user)
     response = api.post(
-        reverse("books-cover-image", kwargs={"book_id": str(book.pk)}), {}, format="multipart"
+        reverse("book-cover-image", kwargs={"book_id": str(book.pk)}), {}, format="multipart"
     )
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["file"]
@@ -184,7 +184,7 @@ def test_upload_ownership_ids_and_auth(api, other_api, anon, user, media_root):
 def test_deleting_the_book_deletes_its_cover_files(api, user, media_root):
     book = BookFactory(owner=user)
     body = upload(api, book.pk, image_bytes()).json()
-    assert api.delete(reverse("books-detail", kwargs={"book_id": str(book.pk)})).status_code == 204
+    assert api.delete(reverse("book-detail", kwargs={"book_id": str(book.pk)})).status_code == 204
     assert not stored_path(media_root, body["cover_image_url"]).exists()
     assert not stored_path(media_root, body["cover_thumbnail_url"]).exists()
 

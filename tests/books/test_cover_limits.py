@@ -61,7 +61,7 @@ def media_root(settings, tmp_path):
 def upload(api, book_id, content, name="cover.png", content_type="image/png"):
     file = SimpleUploadedFile(name, content, content_type=content_type)
     return api.post(
-        reverse("books-cover-image", kwargs={"book_id": str(book_id)}),
+        reverse("book-cover-image", kwargs={"book_id": str(book_id)}),
         {"file": file},
         format="multipart",
     )

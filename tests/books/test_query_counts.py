@@ -19,7 +19,7 @@ def make_books(owner, count):
 
 def list_commands(api, count_mongo_commands, limit=100):
     with count_mongo_commands() as commands:
-        response = api.get(reverse("books-list"), {"limit": limit})
+        response = api.get(reverse("book-list"), {"limit": limit})
     assert response.status_code == 200
     return response, commands
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def book_with_toc(api, chapters: int = 3) -> tuple[str, list[str]]:
-    book_id = api.post(reverse("books-list"), {"title": "Cached"}, format="json").json()["id"]
+    book_id = api.post(reverse("book-list"), {"title": "Cached"}, format="json").json()["id"]
     toc = {"chapters": [{"title": f"Chapter {n}", "order": n} for n in range(chapters)]}
     body = api.put(reverse("book-toc", args=[book_id]), {"toc": toc}, format="json").json()
     return book_id, [chapter["id"] for chapter in body["toc"]["chapters"]]
@@ -24,10 +24,10 @@ def reads(api, book_id) -> dict:
     """The three cached reads as status, body and total (a list page's X-Total-Count)."""
     out = {}
     for name, url in {
-        "list": reverse("books-list") + "?limit=100",
-        "book": reverse("books-detail", args=[book_id]),
+        "list": reverse("book-list") + "?limit=100",
+        "book": reverse("book-detail", args=[book_id]),
         "toc": reverse("book-toc", args=[book_id]),
-        "metadata": reverse("chapters-metadata", args=[book_id]),
+        "metadata": reverse("chapter-metadata", args=[book_id]),
     }.items():
         response = api.get(url)
         out[name] = (response.status_code, response.json(), response.get("X-Total-Count"))
@@ -45,7 +45,7 @@ def assert_cache_matches_database(api, book_id, settings):
 
 def test_every_write_is_seen_by_the_next_cached_read(api, settings):
     book_id, ids = book_with_toc(api)
-    book = reverse("books-detail", args=[book_id])
+    book = reverse("book-detail", args=[book_id])
     toc_url = reverse("book-toc", args=[book_id])
     chapter = reverse("chapter-detail", args=[book_id, ids[0]])
     toc_version = lambda: api.get(toc_url).json()["version"]  # noqa: E731
@@ -53,7 +53,7 @@ def test_every_write_is_seen_by_the_next_cached_read(api, settings):
         "patch book": lambda: api.patch(book, {"title": "Renamed"}, format="json"),
         "put book": lambda: api.put(book, {"title": "Put", "genre": "Essay"}, format="json"),
         "summary": lambda: api.put(
-            reverse("books-summary", args=[book_id]),
+            reverse("book-summary", args=[book_id]),
             {"summary": "A summary of the book that is long enough to be kept."},
             format="json",
         ),
@@ -70,7 +70,7 @@ def test_every_write_is_seen_by_the_next_cached_read(api, settings):
             format="json",
         ),  # fmt: skip
         "create chapter": lambda: api.post(
-            reverse("book-chapters", args=[book_id]), {"title": "Added", "order": 5}, format="json"
+            reverse("chapter-list", args=[book_id]), {"title": "Added", "order": 5}, format="json"
         ),
         "update chapter": lambda: api.put(chapter, {"title": "Updated"}, format="json"),
         "save content": lambda: api.patch(
@@ -79,7 +79,7 @@ def test_every_write_is_seen_by_the_next_cached_read(api, settings):
             format="json",
         ),
         "bulk status": lambda: api.patch(
-            reverse("chapters-bulk-status", args=[book_id]),
+            reverse("chapter-bulk-status", args=[book_id]),
             {"chapter_ids": [ids[0]], "status": "completed"},
             format="json",
         ),
@@ -87,7 +87,7 @@ def test_every_write_is_seen_by_the_next_cached_read(api, settings):
             reverse("chapter-detail", args=[book_id, ids[1]])
         ),
         "create another book": lambda: api.post(
-            reverse("books-list"), {"title": "Second"}, format="json"
+            reverse("book-list"), {"title": "Second"}, format="json"
         ),
     }
     before = assert_cache_matches_database(api, book_id, settings)
@@ -115,9 +115,9 @@ def test_content_and_status_writes_update_the_cached_lists_progress(api):
     status change, which touch no book document, must still refresh the cached list."""
     book_id, ids = book_with_toc(api, chapters=2)
     listed = lambda: next(  # noqa: E731
-        b for b in api.get(reverse("books-list")).json() if b["id"] == book_id
+        b for b in api.get(reverse("book-list")).json() if b["id"] == book_id
     )
-    detail = lambda: api.get(reverse("books-detail", args=[book_id])).json()  # noqa: E731
+    detail = lambda: api.get(reverse("book-detail", args=[book_id])).json()  # noqa: E731
     assert (listed()["word_count"], listed()["progress"]) == (0, 0)  # now cached
     assert detail()["word_count"] == 0  # cached too
 
@@ -131,7 +131,7 @@ def test_content_and_status_writes_update_the_cached_lists_progress(api):
     assert listed()["toc_items"][0]["word_count"] == 4
 
     status = api.patch(
-        reverse("chapters-bulk-status", args=[book_id]),
+        reverse("chapter-bulk-status", args=[book_id]),
         {"chapter_ids": [ids[1]], "status": "completed"},
         format="json",
     )
@@ -152,20 +152,20 @@ def test_a_hit_costs_no_mongodb_command(api, count_mongo_commands):
 def test_another_user_is_never_served_from_the_cache(api, other_api):
     book_id, _ = book_with_toc(api)
     reads(api, book_id)  # cached for the owner
-    for name in ("books-detail", "book-toc", "chapters-metadata"):
+    for name in ("book-detail", "book-toc", "chapter-metadata"):
         response = other_api.get(reverse(name, args=[book_id]))
         assert response.status_code == 403, (name, response.content)
-    assert other_api.get(reverse("books-list")).json() == []
+    assert other_api.get(reverse("book-list")).json() == []
 
 
 def test_list_pages_are_cached_separately(api):
     for n in range(3):
-        api.post(reverse("books-list"), {"title": f"Book {n}"}, format="json")
-    first = api.get(reverse("books-list") + "?limit=2")
-    second = api.get(reverse("books-list") + "?skip=2&limit=2")
+        api.post(reverse("book-list"), {"title": f"Book {n}"}, format="json")
+    first = api.get(reverse("book-list") + "?limit=2")
+    second = api.get(reverse("book-list") + "?skip=2&limit=2")
     assert [len(first.json()), len(second.json())] == [2, 1]
     assert first["X-Total-Count"] == second["X-Total-Count"] == "3"
-    assert api.get(reverse("books-list") + "?limit=2").json() == first.json()
+    assert api.get(reverse("book-list") + "?limit=2").json() == first.json()
 
 
 def test_a_read_that_raced_a_write_is_never_served(user):

@@ -24,7 +24,7 @@ def book(user):
 
 
 def test_fifty_summary_saves_all_succeed_and_the_last_is_kept(api, book):
-    url = reverse("books-summary", kwargs={"book_id": str(book.pk)})
+    url = reverse("book-summary", kwargs={"book_id": str(book.pk)})
     texts = [
         f"Save number {n}: a book about rooftop bees for city beginners." for n in range(SAVES)
     ]
@@ -53,8 +53,8 @@ def test_fifty_content_autosaves_without_expected_version_all_succeed(api, book)
 
 def test_analyze_summary_right_after_a_summary_save(api, book, settings):
     settings.OPENAI_API_KEY = ""  # the offline provider
-    url = reverse("books-summary", kwargs={"book_id": str(book.pk)})
-    analyze = reverse("books-analyze-summary", kwargs={"book_id": str(book.pk)})
+    url = reverse("book-summary", kwargs={"book_id": str(book.pk)})
+    analyze = reverse("book-analyze-summary", kwargs={"book_id": str(book.pk)})
     for text in (
         "Beekeeping on city rooftops for complete beginners, from permits to honey harvests.",
         "Beekeeping on city rooftops for beginners: hive placement, inspections and swarms.",

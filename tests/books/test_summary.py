@@ -7,7 +7,7 @@ from bson import ObjectId
 from django.urls import reverse
 
 from books.models import Book
-from books.services.books import book_summary_update
+from books.services.summary import book_summary_update
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,15 +17,15 @@ OTHER = "An old sailor tells the story of a voyage that changed his life."
 
 
 def summary_url(book_id):
-    return reverse("books-summary", kwargs={"book_id": str(book_id)})
+    return reverse("book-summary", kwargs={"book_id": str(book_id)})
 
 
 def responses_url(book_id):
-    return reverse("books-question-responses", kwargs={"book_id": str(book_id)})
+    return reverse("book-question-responses", kwargs={"book_id": str(book_id)})
 
 
 def readiness_url(book_id):
-    return reverse("books-toc-readiness", kwargs={"book_id": str(book_id)})
+    return reverse("book-toc-readiness", kwargs={"book_id": str(book_id)})
 
 
 @pytest.fixture

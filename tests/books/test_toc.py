@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import AuditLog
 from books.models import Book, Chapter
-from books.services.toc import MAX_CHAPTERS
+from books.rules import TOC_MAX_CHAPTERS as MAX_CHAPTERS
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -410,8 +410,9 @@ def test_toc_is_stored_as_one_string_and_older_documents_are_migrated(api, book)
 def test_toc_normalize_keeps_integers_within_64_bits():
     """Callers that do not go through the JSON parser (AI generation, the admin) get the same
     bound: the TOC is JSON text, where any integer would otherwise be stored."""
-    from autoauthor.api.errors import ValidationFailed
-    from books.services.toc import MAX_TOC_INT, toc_normalize
+    from autoauthor.core.errors import ValidationFailed
+    from books.rules import TOC_INT_MAX as MAX_TOC_INT
+    from books.services.toc import toc_normalize
 
     assert toc_normalize(toc={"chapters": [{"title": "A", "order": MAX_TOC_INT}]}, old_toc=None)
     with pytest.raises(ValidationFailed):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import AuditLog
 from accounts.services.roles import editor_ensure
 from books.models import Chapter
-from books.services.chapters import chapter_content_save
+from books.services.content import chapter_content_save
 from books.services.toc import toc_replace
 from tests.conftest import bearer_client
 from tests.factories import TEST_PASSWORD, BookFactory, UserFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from books.services.chapters import chapter_content_save
+from books.services.content import chapter_content_save
 from books.services.toc import toc_replace
 from tests.admin.conftest import TOC
 from tests.factories import BookFactory

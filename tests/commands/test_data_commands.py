@@ -56,7 +56,7 @@ def test_seed_demo_creates_users_and_populated_books_once(db, development):
         assert Question.objects.filter(book=book, chapter_id=ids[0], user=demo).count() == 3
     assert QuestionResponse.objects.filter(user=demo).count() >= 2
     # Through the API the demo user sees the books with their chapters.
-    listing = bearer_client(demo).get(reverse("books-list")).json()
+    listing = bearer_client(demo).get(reverse("book-list")).json()
     assert {book["title"] for book in listing} == {book.title for book in books}
     # Written as the system actor (content saves are the author's own).
     assert AuditLog.objects.filter(action="toc_update", actor_id="system").count() == 3

@@ -41,7 +41,7 @@ def create_book(client, **fields) -> str:
         "target_audience": "Young adults",
         **fields,
     }
-    response = client.post(reverse("books-list"), body, format="json")
+    response = client.post(reverse("book-list"), body, format="json")
     assert response.status_code == 201, response.content
     return response.json()["id"]
 
@@ -97,7 +97,7 @@ def book_id(api, user):
 
 
 def export_url(book_id: str, fmt: str) -> str:
-    return reverse(f"books-export-{fmt}", kwargs={"book_id": book_id})
+    return reverse(f"book-export-{fmt}", kwargs={"book_id": book_id})
 
 
 def download(client, book_id: str, fmt: str, **params):

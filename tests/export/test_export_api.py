@@ -91,7 +91,7 @@ def test_missing_or_malformed_book_is_404(api, fmt, bad_id):
 
 
 def test_deleted_book_is_404(api, book_id):
-    assert api.delete(reverse("books-detail", kwargs={"book_id": book_id})).status_code == 204
+    assert api.delete(reverse("book-detail", kwargs={"book_id": book_id})).status_code == 204
     response, _ = download(api, book_id, "pdf")
     assert response.status_code == 404
 
@@ -156,7 +156,7 @@ def test_downloads_share_the_export_rate_limit(api, book_id, settings):
     assert limited.json()["code"] == "rate_limited"
     assert int(limited["Retry-After"]) > 0
     # the formats listing is not limited
-    formats = api.get(reverse("books-export-formats", kwargs={"book_id": book_id}))
+    formats = api.get(reverse("book-export-formats", kwargs={"book_id": book_id}))
     assert formats.status_code == 200
     assert ChapterAccessLog.objects.filter(book_id=book_id, chapter_id="export").count() == 2
 
@@ -181,7 +181,7 @@ def test_export_past_the_time_limit_is_504_and_the_pool_recovers(api, settings):
 
 
 def test_formats_lists_every_format_with_book_stats(api, book_id):
-    response = api.get(reverse("books-export-formats", kwargs={"book_id": book_id}))
+    response = api.get(reverse("book-export-formats", kwargs={"book_id": book_id}))
     assert response.status_code == 200
     body = response.json()
     formats = {f["format"]: f for f in body["formats"]}
@@ -214,13 +214,13 @@ def test_formats_lists_every_format_with_book_stats(api, book_id):
 
 def test_formats_of_an_empty_book_and_of_another_users_book(api, other_api):
     book_id = create_book(api)
-    response = api.get(reverse("books-export-formats", kwargs={"book_id": book_id}))
+    response = api.get(reverse("book-export-formats", kwargs={"book_id": book_id}))
     assert response.json()["book_stats"] == {
         "total_chapters": 0,
         "chapters_with_content": 0,
         "total_word_count": 0,
         "estimated_pages": 0,
     }
-    response = other_api.get(reverse("books-export-formats", kwargs={"book_id": book_id}))
+    response = other_api.get(reverse("book-export-formats", kwargs={"book_id": book_id}))
     assert response.status_code == 403
     assert response.json()["detail"] == "Not authorized to access this book"

@@ -59,7 +59,7 @@ def reparsed_stats(book_id) -> dict:
 
 
 def formats_stats(client, book_id) -> dict:
-    response = client.get(reverse("books-export-formats", kwargs={"book_id": str(book_id)}))
+    response = client.get(reverse("book-export-formats", kwargs={"book_id": str(book_id)}))
     assert response.status_code == 200, response.content
     return response.json()["book_stats"]
 

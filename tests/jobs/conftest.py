@@ -51,7 +51,7 @@ def download_url(job_id: str) -> str:
 
 
 def exports_url(book_id) -> str:
-    return reverse("book-exports", kwargs={"book_id": str(book_id)})
+    return reverse("export-job-list", kwargs={"book_id": str(book_id)})
 
 
 def wait_for_job(client, job_id: str, until, *, timeout: float = 60, seen: list | None = None):

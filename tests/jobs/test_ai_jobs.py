@@ -77,7 +77,7 @@ def with_toc(book):
 
 def test_generate_toc_as_a_job(ai_worker, provider, api, book):
     provider.reply(json.dumps(TOC), delay=1.5)
-    path = reverse("books-generate-toc", kwargs={"book_id": str(book.pk)})
+    path = reverse("book-generate-toc", kwargs={"book_id": str(book.pk)})
     response = api.post(f"{path}?async=true", {"question_responses": ANSWERS}, format="json")
     assert response.status_code == 202, response.content
     job = response.json()
@@ -130,7 +130,7 @@ def test_generate_questions_as_a_job(ai_worker, provider, api, book, user):
     ]
     provider.reply(json.dumps(items))
     path = reverse(
-        "chapter-questions-generate", kwargs={"book_id": str(book.pk), "chapter_id": "ch1"}
+        "chapter-generate-questions", kwargs={"book_id": str(book.pk), "chapter_id": "ch1"}
     )
     response = api.post(f"{path}?async=1", {"count": 3}, format="json")
     assert response.status_code == 202, response.content
@@ -143,7 +143,7 @@ def test_generate_questions_as_a_job(ai_worker, provider, api, book, user):
 
 def test_provider_failure_lands_in_the_job_error(ai_worker, provider, api, book):
     provider.fail(500, times=2)
-    path = reverse("books-generate-toc", kwargs={"book_id": str(book.pk)})
+    path = reverse("book-generate-toc", kwargs={"book_id": str(book.pk)})
     response = api.post(f"{path}?async=true", {"question_responses": ANSWERS}, format="json")
     done = wait_for_job(api, response.json()["id"], finished)
     assert done["status"] == "failed", done
@@ -156,7 +156,7 @@ def test_provider_failure_lands_in_the_job_error(ai_worker, provider, api, book)
 
 
 def test_async_keeps_the_endpoints_checks(api, other_api, book):
-    path = reverse("books-generate-toc", kwargs={"book_id": str(book.pk)})
+    path = reverse("book-generate-toc", kwargs={"book_id": str(book.pk)})
     response = other_api.post(f"{path}?async=true", {}, format="json")
     assert response.status_code == 403
     response = api.post(f"{path}?async=true", {"expected_version": -1}, format="json")

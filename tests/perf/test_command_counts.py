@@ -30,7 +30,7 @@ def commands_of(count_mongo_commands, call):
 
 
 def book_with_toc(api, chapters: int) -> tuple[str, list[str], int]:
-    book = api.post(reverse("books-list"), {"title": f"{chapters} chapters"}, format="json").json()
+    book = api.post(reverse("book-list"), {"title": f"{chapters} chapters"}, format="json").json()
     toc = api.put(reverse("book-toc", args=[book["id"]]), toc_body(chapters), format="json").json()
     ids = [chapter["id"] for chapter in toc["toc"]["chapters"]]
     for chapter_id in ids:
@@ -52,10 +52,10 @@ def toc_operation_costs(api, count_mongo_commands, size: int) -> dict[str, list[
     book_id, ids, version = book_with_toc(api, size)
     return {
         "list_books": commands_of(
-            count_mongo_commands, lambda: api.get(reverse("books-list") + "?limit=100")
+            count_mongo_commands, lambda: api.get(reverse("book-list") + "?limit=100")
         ),
         "get_book": commands_of(
-            count_mongo_commands, lambda: api.get(reverse("books-detail", args=[book_id]))
+            count_mongo_commands, lambda: api.get(reverse("book-detail", args=[book_id]))
         ),
         "get_toc": commands_of(
             count_mongo_commands, lambda: api.get(reverse("book-toc", args=[book_id]))
@@ -70,7 +70,7 @@ def toc_operation_costs(api, count_mongo_commands, size: int) -> dict[str, list[
         ),
         "chapters_metadata": commands_of(
             count_mongo_commands,
-            lambda: api.get(reverse("chapters-metadata", args=[book_id])),
+            lambda: api.get(reverse("chapter-metadata", args=[book_id])),
         ),
     }
 
@@ -95,13 +95,13 @@ def test_create_book_and_save_response_costs(api, count_mongo_commands):
     api.get(reverse("auth-session"))  # the user is in the Redis cache from now on
     create = commands_of(
         count_mongo_commands,
-        lambda: api.post(reverse("books-list"), {"title": "Costly?"}, format="json"),
+        lambda: api.post(reverse("book-list"), {"title": "Costly?"}, format="json"),
     )
     assert len(create) == 2, create  # the insert, its audit row (the user is cached)
 
     book_id, ids, _ = book_with_toc(api, 3)
     generated = api.post(
-        reverse("chapter-questions-generate", args=[book_id, ids[0]]), {"count": 20}, format="json"
+        reverse("chapter-generate-questions", args=[book_id, ids[0]]), {"count": 20}, format="json"
     )
     assert generated.status_code == 200, generated.content
     questions = [q["id"] for q in generated.json()["questions"]]
@@ -109,7 +109,7 @@ def test_create_book_and_save_response_costs(api, count_mongo_commands):
     first = commands_of(
         count_mongo_commands,
         lambda: api.put(
-            reverse("chapter-question-response", args=[book_id, ids[0], questions[0]]),
+            reverse("question-response", args=[book_id, ids[0], questions[0]]),
             body,
             format="json",
         ),
@@ -117,7 +117,7 @@ def test_create_book_and_save_response_costs(api, count_mongo_commands):
     again = commands_of(
         count_mongo_commands,
         lambda: api.put(
-            reverse("chapter-question-response", args=[book_id, ids[0], questions[1]]),
+            reverse("question-response", args=[book_id, ids[0], questions[1]]),
             body,
             format="json",
         ),

@@ -92,7 +92,7 @@ def question_url(name: str, book, question_id, chapter_id: str = "ch1") -> str:
 
 def generate(api, book, chapter_id: str = "ch1", **body) -> list[dict]:
     response = api.post(
-        chapter_url("chapter-questions-generate", book, chapter_id), body, format="json"
+        chapter_url("chapter-generate-questions", book, chapter_id), body, format="json"
     )
     assert response.status_code == 200, response.content
     return response.json()["questions"]

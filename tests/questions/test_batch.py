@@ -9,7 +9,7 @@ from tests.questions.conftest import chapter_url, generate, make_book
 
 pytestmark = pytest.mark.django_db
 
-BATCH = "chapter-question-responses-batch"
+BATCH = "question-responses-batch"
 
 
 def post(api, book, items, chapter_id="ch1"):

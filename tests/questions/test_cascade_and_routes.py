@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def answer_and_rate(api, book, question):
     chapter_id = question["chapter_id"]
-    url = question_url("chapter-question-response", book, question["id"], chapter_id)
+    url = question_url("question-response", book, question["id"], chapter_id)
     assert api.put(url, {"response_text": "an answer"}, format="json").status_code == 200
-    url = question_url("chapter-question-rating", book, question["id"], chapter_id)
+    url = question_url("question-rating", book, question["id"], chapter_id)
     assert api.post(url, {"rating": 3}, format="json").status_code == 200
 
 
@@ -41,7 +41,7 @@ def test_deleting_a_chapter_removes_its_subtree_questions(api, book, answered):
     kept = answered["ch2"][0]["id"]
     assert [str(r.question_id) for r in QuestionResponse.objects.all()] == [kept]
     assert [str(r.question_id) for r in QuestionRating.objects.all()] == [kept]
-    gone = api.get(chapter_url("chapter-questions", book, "ch1"))
+    gone = api.get(chapter_url("question-list", book, "ch1"))
     assert gone.status_code == 404 and gone.json()["code"] == "chapter_not_found"
 
 
@@ -59,7 +59,7 @@ def test_replacing_the_toc_without_a_chapter_removes_its_questions(api, book, an
 
 
 def test_deleting_the_book_removes_every_question(api, book, answered):
-    response = api.delete(reverse("books-detail", kwargs={"book_id": str(book.pk)}))
+    response = api.delete(reverse("book-detail", kwargs={"book_id": str(book.pk)}))
     assert response.status_code == 204
     assert not Question.objects.exists()
     assert not QuestionResponse.objects.exists()
@@ -71,19 +71,19 @@ def test_deleting_another_book_keeps_these_questions(api, user, book, answered):
 
     other = make_book(user)
     generate(api, other, count=3)
-    assert api.delete(reverse("books-detail", kwargs={"book_id": str(other.pk)})).status_code == 204
+    assert api.delete(reverse("book-detail", kwargs={"book_id": str(other.pk)})).status_code == 204
     assert Question.objects.count() == 9 and QuestionResponse.objects.count() == 3
 
 
 ID = "65f1c0ffee0ddba11ad0beef"
 ROUTES = [
-    ("generate-questions", views.GenerateQuestionsView),
-    ("regenerate-questions", views.RegenerateQuestionsView),
-    ("questions", views.QuestionListView),
-    ("question-progress", views.QuestionProgressView),
-    (f"questions/{ID}/response", views.QuestionResponseView),
-    (f"questions/{ID}/rating", views.QuestionRatingView),
-    ("questions/responses/batch", views.ResponsesBatchView),
+    ("generate-questions", views.ChapterQuestionsViewSet),
+    ("regenerate-questions", views.ChapterQuestionsViewSet),
+    ("questions", views.QuestionViewSet),
+    ("question-progress", views.ChapterQuestionsViewSet),
+    (f"questions/{ID}/response", views.QuestionViewSet),
+    (f"questions/{ID}/rating", views.QuestionViewSet),
+    ("questions/responses/batch", views.QuestionViewSet),
 ]
 
 
@@ -91,15 +91,15 @@ ROUTES = [
 @pytest.mark.parametrize("slash", ["", "/"])
 def test_question_routes_resolve_to_question_views(suffix, view, slash):
     match = resolve(f"/api/v1/books/{ID}/chapters/ch-1/{suffix}{slash}")
-    assert match.func.view_class is view
+    assert match.func.cls is view
     assert match.kwargs["book_id"] == ID and match.kwargs["chapter_id"] == "ch-1"
 
 
 def test_reverse_and_http_reach_the_views(api, book, questions):
-    url = chapter_url("chapter-questions", book)
+    url = chapter_url("question-list", book)
     assert url == f"/api/v1/books/{book.pk}/chapters/ch1/questions"
     assert api.get(url + "/").status_code == 200
-    batch = chapter_url("chapter-question-responses-batch", book)
+    batch = chapter_url("question-responses-batch", book)
     assert batch.endswith("/chapters/ch1/questions/responses/batch")
     item = [{"question_id": questions[0]["id"], "response_text": "hi"}]
     assert api.post(batch + "/", item, format="json").json()["saved"] == 1

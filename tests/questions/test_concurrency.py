@@ -50,7 +50,7 @@ def test_two_concurrent_first_response_saves_both_succeed(live_server, api, user
     questions = generate(api, book, count=ROUNDS)
     token = token_pair_create(user=user)["access"]
     for question in questions:
-        path = question_url("chapter-question-response", book, question["id"])
+        path = question_url("question-response", book, question["id"])
         results = at_once(
             lambda p=path: call(live_server.url, token, "PUT", p, {"response_text": "first a"}),
             lambda p=path: call(live_server.url, token, "PUT", p, {"response_text": "second b c"}),
@@ -82,7 +82,7 @@ def test_two_concurrent_first_ratings_both_succeed(live_server, api, user, book)
     questions = generate(api, book, count=ROUNDS)
     token = token_pair_create(user=user)["access"]
     for question in questions:
-        path = question_url("chapter-question-rating", book, question["id"])
+        path = question_url("question-rating", book, question["id"])
         results = at_once(
             lambda p=path: call(live_server.url, token, "POST", p, {"rating": 2}),
             lambda p=path: call(live_server.url, token, "POST", p, {"rating": 5}),

@@ -10,7 +10,7 @@ from tests.questions.conftest import chapter_url, generate, make_book
 
 pytestmark = pytest.mark.django_db
 
-URL = "chapter-questions-generate"
+URL = "chapter-generate-questions"
 
 
 def test_generate_default_count_shape_and_storage(api, book, user):

@@ -7,13 +7,13 @@ from tests.questions.conftest import chapter_url, generate, question_url
 
 pytestmark = pytest.mark.django_db
 
-LIST = "chapter-questions"
+LIST = "question-list"
 PROGRESS = "chapter-question-progress"
 
 
 def answer(api, book, question, text="An answer with five words", status="draft"):
     response = api.put(
-        question_url("chapter-question-response", book, question["id"]),
+        question_url("question-response", book, question["id"]),
         {"response_text": text, "status": status},
         format="json",
     )

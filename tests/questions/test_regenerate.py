@@ -11,7 +11,7 @@ from tests.questions.conftest import chapter_url, generate, question_url
 
 pytestmark = pytest.mark.django_db
 
-REGENERATE = "chapter-questions-regenerate"
+REGENERATE = "chapter-regenerate-questions"
 
 
 def regenerate(api, book, body=None, chapter_id="ch1", **params):
@@ -22,13 +22,13 @@ def regenerate(api, book, body=None, chapter_id="ch1", **params):
 
 
 def answer(api, book, question, status="draft"):
-    url = question_url("chapter-question-response", book, question["id"], question["chapter_id"])
+    url = question_url("question-response", book, question["id"], question["chapter_id"])
     response = api.put(url, {"response_text": "an answer", "status": status}, format="json")
     assert response.status_code == 200
 
 
 def rate(api, book, question):
-    url = question_url("chapter-question-rating", book, question["id"])
+    url = question_url("question-rating", book, question["id"])
     assert api.post(url, {"rating": 5}, format="json").status_code == 200
 
 
@@ -50,7 +50,7 @@ def test_preserve_keeps_answered_and_replaces_unanswered(api, book, questions):
     }
     assert QuestionResponse.objects.count() == 2
     assert not QuestionRating.objects.exists()
-    listed = api.get(chapter_url("chapter-questions", book)).json()
+    listed = api.get(chapter_url("question-list", book)).json()
     assert listed["total"] == 5
     audit = AuditLog.objects.get(action="regenerate_questions")
     assert audit.changes["preserve_responses"] is True

@@ -10,8 +10,8 @@ from tests.questions.conftest import generate, make_book, question_url
 
 pytestmark = pytest.mark.django_db
 
-RESPONSE = "chapter-question-response"
-RATING = "chapter-question-rating"
+RESPONSE = "question-response"
+RATING = "question-rating"
 UNKNOWN_ID = "65f1c0ffee0ddba11ad0beef"
 
 

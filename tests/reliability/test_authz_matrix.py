@@ -24,6 +24,16 @@ CONTENT = "Ada climbed the stairs of the lighthouse, counting the storms she had
 TITLE = "Secret Manuscript Of Author One"
 
 
+def route_methods(callback) -> list[str]:
+    """The HTTP methods a route's view answers: a viewset's mapped actions, else the methods of
+    a plain view class."""
+    actions = getattr(callback, "actions", None)
+    if actions is not None:
+        return [m for m in METHODS if m in actions]
+    view_class = getattr(callback, "view_class", None)
+    return [m for m in METHODS if view_class is not None and hasattr(view_class, m)]
+
+
 def id_routes():
     """(route name, url kwargs names, methods) for every id-carrying route, recursively."""
 
@@ -39,8 +49,7 @@ def id_routes():
         groups = set(entry.pattern.regex.groupindex)
         if not groups & ID_GROUPS:
             continue
-        view_class = getattr(entry.callback, "view_class", None)
-        methods = [m for m in METHODS if view_class is not None and hasattr(view_class, m)]
+        methods = route_methods(entry.callback)
         assert entry.name, f"unnamed id route {entry.pattern}"
         routes.append((entry.name, tuple(sorted(groups)), tuple(methods)))
     return routes
@@ -53,46 +62,46 @@ CASES = [(name, groups, method) for name, groups, methods in ROUTES for method i
 def valid_body(name: str, method: str, owner) -> tuple[object, str]:
     """A body that passes input validation for (route, method); (body, format)."""
     bodies = {
-        ("users-detail", "put"): {"first_name": "Mallory"},
-        ("books-detail", "put"): {"title": "Hijacked"},
-        ("books-detail", "patch"): {"title": "Hijacked"},
-        ("books-summary", "put"): {"summary": SEED_SUMMARY},
-        ("books-summary", "patch"): {"summary": SEED_SUMMARY},
-        ("books-question-responses", "put"): {
+        ("user-detail", "put"): {"first_name": "Mallory"},
+        ("book-detail", "put"): {"title": "Hijacked"},
+        ("book-detail", "patch"): {"title": "Hijacked"},
+        ("book-summary", "put"): {"summary": SEED_SUMMARY},
+        ("book-summary", "patch"): {"summary": SEED_SUMMARY},
+        ("book-question-responses", "put"): {
             "responses": [{"question": "Who?", "answer": "Mallory."}]
         },
         ("book-toc", "put"): {"toc": {"chapters": [{"title": "Hijacked"}]}},
-        ("book-chapters", "post"): {"title": "Injected", "order": 9},
-        ("chapters-tab-state", "post"): {
+        ("chapter-list", "post"): {"title": "Injected", "order": 9},
+        ("chapter-tab-state", "post"): {
             "active_chapter_id": "ch1",
             "open_tab_ids": ["ch1"],
             "tab_order": ["ch1"],
         },
-        ("chapters-bulk-status", "patch"): {"chapter_ids": ["ch1"], "status": "completed"},
-        ("chapters-batch-content", "post"): {"chapter_ids": ["ch1", "ch2"]},
+        ("chapter-bulk-status", "patch"): {"chapter_ids": ["ch1"], "status": "completed"},
+        ("chapter-batch-content", "post"): {"chapter_ids": ["ch1", "ch2"]},
         ("chapter-detail", "put"): {"title": "Hijacked"},
         ("chapter-detail", "delete"): {},
         ("chapter-content", "patch"): {"content": "overwritten"},
-        ("books-analyze-summary", "post"): {},
-        ("books-generate-questions", "post"): {},
-        ("books-generate-toc", "post"): {"overwrite": True},
+        ("book-analyze-summary", "post"): {},
+        ("book-generate-questions", "post"): {},
+        ("book-generate-toc", "post"): {"overwrite": True},
         ("chapter-generate-draft", "post"): {
             "question_responses": [{"question": "Who?", "answer": "Mallory."}]
         },
         ("chapter-transform-style", "post"): {"content": "Text.", "target_style": "professional"},
-        ("chapter-questions-generate", "post"): {"count": 3},
-        ("chapter-questions-regenerate", "post"): {"count": 3},
-        ("chapter-question-responses-batch", "post"): [
+        ("chapter-generate-questions", "post"): {"count": 3},
+        ("chapter-regenerate-questions", "post"): {"count": 3},
+        ("question-responses-batch", "post"): [
             {"question_id": "000000000000000000000000", "response_text": "x"}
         ],
-        ("chapter-question-response", "put"): {"response_text": "overwritten"},
-        ("chapter-question-rating", "post"): {"rating": 1},
-        ("book-exports", "post"): {"format": "pdf"},
+        ("question-response", "put"): {"response_text": "overwritten"},
+        ("question-rating", "post"): {"rating": 1},
+        ("export-job-list", "post"): {"format": "pdf"},
         ("job-detail", "delete"): None,
-        ("books-detail", "delete"): None,
-        ("users-detail", "delete"): None,
+        ("book-detail", "delete"): None,
+        ("user-detail", "delete"): None,
     }
-    if (name, method) == ("books-cover-image", "post"):
+    if (name, method) == ("book-cover-image", "post"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         png = (
@@ -113,28 +122,28 @@ def victim(user, api, settings):
     with an answer and a rating, and an export job (queued: no worker runs here)."""
     settings.RATELIMIT_ENABLE = False
     settings.OPENAI_API_KEY = ""
-    book = api.post(reverse("books-list"), {"title": TITLE}, format="json").json()
+    book = api.post(reverse("book-list"), {"title": TITLE}, format="json").json()
     book_id = book["id"]
-    assert api.put(reverse("books-summary", kwargs={"book_id": book_id}), {"summary": SEED_SUMMARY},
+    assert api.put(reverse("book-summary", kwargs={"book_id": book_id}), {"summary": SEED_SUMMARY},
                    format="json").status_code == 200  # fmt: skip
     assert api.put(reverse("book-toc", kwargs={"book_id": book_id}), {"toc": SEED_TOC},
                    format="json").status_code == 200  # fmt: skip
     chapter = {"book_id": book_id, "chapter_id": "ch1"}
     assert api.patch(reverse("chapter-content", kwargs=chapter), {"content": CONTENT},
                      format="json").status_code == 200  # fmt: skip
-    generated = api.post(reverse("chapter-questions-generate", kwargs=chapter), {"count": 3},
+    generated = api.post(reverse("chapter-generate-questions", kwargs=chapter), {"count": 3},
                          format="json")  # fmt: skip
     assert generated.status_code == 200, generated.content
     questions = generated.json()["questions"]
     question_id = questions[0]["id"]
     answer = "My secret answer about the keeper"
     saved = api.put(
-        reverse("chapter-question-response", kwargs={**chapter, "question_id": question_id}),
+        reverse("question-response", kwargs={**chapter, "question_id": question_id}),
         {"response_text": answer},
         format="json",
     )
     assert saved.status_code == 200
-    job = api.post(reverse("book-exports", kwargs={"book_id": book_id}), {"format": "markdown"},
+    job = api.post(reverse("export-job-list", kwargs={"book_id": book_id}), {"format": "markdown"},
                    format="json")  # fmt: skip
     assert job.status_code == 202, job.content
     return {
@@ -171,7 +180,7 @@ def call(client: APIClient, method: str, url: str, body, fmt: str):
 def test_matrix_covers_every_id_route():
     names = {name for name, _, _ in ROUTES}
     # A few anchors: if enumeration breaks, the matrix must not silently pass on nothing.
-    assert {"books-detail", "chapter-content", "chapter-question-response", "users-detail",
+    assert {"book-detail", "chapter-content", "question-response", "user-detail",
             "job-detail", "job-download"} <= names  # fmt: skip
     assert len(CASES) >= 40
 
@@ -203,7 +212,7 @@ def test_other_user_and_anonymous_are_refused_everywhere(victim, other_user, use
 
     # Nothing of the first user's was changed or removed.
     kwargs = victim["kwargs"]
-    book = api.get(reverse("books-detail", kwargs={"book_id": kwargs["book_id"]}))
+    book = api.get(reverse("book-detail", kwargs={"book_id": kwargs["book_id"]}))
     assert book.status_code == 200 and book.json()["title"] == TITLE
     chapter = {"book_id": kwargs["book_id"], "chapter_id": "ch1"}
     content = api.get(reverse("chapter-content", kwargs=chapter)).json()
@@ -211,11 +220,9 @@ def test_other_user_and_anonymous_are_refused_everywhere(victim, other_user, use
     toc = api.get(reverse("book-toc", kwargs={"book_id": kwargs["book_id"]})).json()
     assert [c["id"] for c in toc["toc"]["chapters"]] == ["ch1", "ch2"]
     response = api.get(
-        reverse(
-            "chapter-question-response", kwargs={**chapter, "question_id": victim["question_id"]}
-        )
+        reverse("question-response", kwargs={**chapter, "question_id": victim["question_id"]})
     ).json()
     assert response["response"]["response_text"] == "My secret answer about the keeper"
-    assert api.get(reverse("users-me")).status_code == 200
+    assert api.get(reverse("user-me")).status_code == 200
     job = api.get(reverse("job-detail", kwargs={"job_id": kwargs["job_id"]}))
     assert job.status_code == 200 and job.json()["status"] == "queued"  # not cancelled

@@ -11,7 +11,7 @@ from tests.servers import api_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LEAKS = ("Traceback", "MONGODB_URI", "REDIS_URL", "settings.py", "urlpatterns", "<html")
+LEAKS = ("Traceback", "MONGODB_URI", "REDIS_URL", "autoauthor/settings", "urlpatterns", "<html")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_disallowed_host_is_json_400(debug_server):
 
 
 def test_path_escaping_the_media_root_is_json_400(debug_server):
-    reply = debug_server.get("/media/..%2f..%2fautoauthor%2fsettings.py")
+    reply = debug_server.get("/media/..%2f..%2fautoauthor%2fsettings%2fbase.py")
     assert_json_error(reply, 400, "bad_request")
 
 

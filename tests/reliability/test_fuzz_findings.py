@@ -19,13 +19,13 @@ def test_openapi_json_is_json_whatever_the_accept_header(anon):
 @pytest.mark.parametrize("skip", ["5890079132986546176", "1000001", "-1", "1e3"])
 def test_out_of_range_skip_is_422_not_500(api, skip):
     # Finding: GET /books?skip=5890079132986546176 reached MongoDB, which refused the offset: 500.
-    response = api.get(reverse("books-list"), {"skip": skip})
+    response = api.get(reverse("book-list"), {"skip": skip})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "skip"
 
 
 def test_largest_skip_is_an_empty_page(api):
-    response = api.get(reverse("books-list"), {"skip": "1000000"})
+    response = api.get(reverse("book-list"), {"skip": "1000000"})
     assert response.status_code == 200
     assert response.json() == []
 
@@ -33,14 +33,14 @@ def test_largest_skip_is_an_empty_page(api):
 @pytest.mark.parametrize(
     "method, name, path",
     [
-        ("post", "books-list", "/api/v1/books/"),
+        ("post", "book-list", "/api/v1/books/"),
         ("post", "auth-logout", "/api/v1/auth/logout/"),
         ("patch", "chapter-content", "/api/v1/books/{book_id}/chapters/{chapter_id}/content/"),
     ],
 )
 def test_undecodable_json_body_is_a_documented_400(api, method, name, path):
     # Finding: a body that is not UTF-8 JSON is 400 parse_error, but no operation documented 400.
-    book_id = api.post(reverse("books-list"), {"title": "T"}, format="json").json()["id"]
+    book_id = api.post(reverse("book-list"), {"title": "T"}, format="json").json()["id"]
     kwargs = {"book_id": book_id, "chapter_id": "ch1"} if "{book_id}" in path else {}
     url = reverse(name, kwargs=kwargs)
     response = getattr(api, method)(url, b"\xb8n.", content_type="application/json")
@@ -55,7 +55,7 @@ def toc_book(api, settings):
     settings.RATELIMIT_ENABLE = False
     from tests.reliability.support import SEED_TOC
 
-    book_id = api.post(reverse("books-list"), {"title": "T"}, format="json").json()["id"]
+    book_id = api.post(reverse("book-list"), {"title": "T"}, format="json").json()["id"]
     assert api.put(reverse("book-toc", kwargs={"book_id": book_id}), {"toc": SEED_TOC},
                    format="json").status_code == 200  # fmt: skip
     return book_id
@@ -75,7 +75,7 @@ def nested(depth: int):
         ("chapter-detail", "put", {"metadata": {"k\x00": 1}}),
         ("book-toc", "put", {"toc": {"chapters": [{"title": "A", "metadata": {"\x00": 1}}]}}),
         ("book-toc", "put", {"toc": {"chapters": [{"title": "A", "x\x00": 1}]}}),
-        ("books-list", "post", {"title": "A", "metadata": {"k\x00": 1}}),
+        ("book-list", "post", {"title": "A", "metadata": {"k\x00": 1}}),
         # Finding: metadata nested 150 levels was stored (real MongoDB refuses > 100 levels).
         ("chapter-detail", "put", {"metadata": nested(40)}),
     ],
@@ -84,7 +84,7 @@ def test_unstorable_json_is_400_and_nothing_changes(api, toc_book, name, method,
     kwargs = {"book_id": toc_book, "chapter_id": "ch1"}
     if name == "book-toc":
         kwargs.pop("chapter_id")
-    url = reverse("books-list") if name == "books-list" else reverse(name, kwargs=kwargs)
+    url = reverse("book-list") if name == "book-list" else reverse(name, kwargs=kwargs)
     before = api.get(reverse("book-toc", kwargs={"book_id": toc_book})).json()
     response = getattr(api, method)(url, body, format="json")
     assert response.status_code == 400, response.content
@@ -95,7 +95,7 @@ def test_unstorable_json_is_400_and_nothing_changes(api, toc_book, name, method,
 def test_json_nested_thousands_of_levels_is_400_not_500(api):
     # Finding: Python's JSON decoder raised RecursionError on "[[[[...": every JSON endpoint 500.
     body = b"[" * 100_000 + b"]" * 100_000
-    response = api.post(reverse("books-list"), body, content_type="application/json")
+    response = api.post(reverse("book-list"), body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 
@@ -141,8 +141,8 @@ def test_lone_surrogates_are_400_not_500(api, toc_book, name, body):
     "name, body",
     [
         # Finding: PUT /books/{id} with an integer beyond 64 bits in metadata: bson OverflowError.
-        ("books-detail", {"title": "T", "metadata": {"n": [2757020669644335011817142091776]}}),
-        ("book-chapters", {"title": "x", "order": 10**30}),
+        ("book-detail", {"title": "T", "metadata": {"n": [2757020669644335011817142091776]}}),
+        ("chapter-list", {"title": "x", "order": 10**30}),
         ("book-toc", {"toc": {"chapters": [{"title": "x", "order": 2**63}]}}),
         ("chapter-detail", {"metadata": {"n": -(2**63) - 1}}),
     ],
@@ -151,7 +151,7 @@ def test_integers_beyond_64_bits_are_400_not_500(api, toc_book, name, body):
     kwargs = {"book_id": toc_book}
     if name == "chapter-detail":
         kwargs["chapter_id"] = "ch1"
-    method = "post" if name == "book-chapters" else "put"
+    method = "post" if name == "chapter-list" else "put"
     response = getattr(api, method)(reverse(name, kwargs=kwargs), body, format="json")
     assert response.status_code == 400, response.content
     assert "64 bits" in response.json()["detail"]
@@ -162,7 +162,7 @@ def test_integers_beyond_64_bits_are_400_not_500(api, toc_book, name, body):
     "name, template",
     [
         # Finding: a number beyond a double's range is read as infinity: 500 (or 404).
-        ("books-detail", '{"title": "T", "metadata": {"n": %s}}'),
+        ("book-detail", '{"title": "T", "metadata": {"n": %s}}'),
         ("book-toc", '{"toc": {"chapters": [{"title": "x", "order": %s}]}}'),
         ("chapter-detail", '{"order": %s}'),
     ],
@@ -197,15 +197,15 @@ def test_largest_64_bit_integer_is_stored(api, toc_book):
     [
         # Finding: form coercion let a 30-digit order and wrong types through ("published=0",
         # "metadata=[null,null]"): the API speaks JSON only, except the upload endpoints.
-        ("book-chapters", "title=x&order=" + "9" * 30),
-        ("books-list", "title=T&published=0"),
-        ("books-list", "title=T&metadata=%5Bnull%2Cnull%5D"),
+        ("chapter-list", "title=x&order=" + "9" * 30),
+        ("book-list", "title=T&published=0"),
+        ("book-list", "title=T&metadata=%5Bnull%2Cnull%5D"),
     ],
 )
 @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart"])
 def test_form_bodies_are_415_on_json_endpoints(api, toc_book, name, body, content_type):
-    kwargs = {"book_id": toc_book} if name == "book-chapters" else {}
-    before = api.get(reverse("books-list")).json()
+    kwargs = {"book_id": toc_book} if name == "chapter-list" else {}
+    before = api.get(reverse("book-list")).json()
     if content_type == "multipart":
         fields = dict(pair.split("=", 1) for pair in body.split("&"))
         response = api.post(reverse(name, kwargs=kwargs), fields, format="multipart")
@@ -213,7 +213,7 @@ def test_form_bodies_are_415_on_json_endpoints(api, toc_book, name, body, conten
         response = api.post(reverse(name, kwargs=kwargs), body, content_type=content_type)
     assert response.status_code == 415, response.content
     assert response.json()["code"] == "unsupported_media_type"
-    assert api.get(reverse("books-list")).json() == before
+    assert api.get(reverse("book-list")).json() == before
 
 
 @pytest.mark.parametrize(
@@ -221,14 +221,14 @@ def test_form_bodies_are_415_on_json_endpoints(api, toc_book, name, body, conten
     [
         # Finding (schemathesis, negative data): an empty query value of an integer or boolean
         # parameter was read as an absent one and answered 200.
-        ("books-list", "skip=&limit="),
-        ("books-list", "limit="),
-        ("books-export-pdf", "include_empty_chapters="),
-        ("chapters-metadata", "include_content_stats="),
+        ("book-list", "skip=&limit="),
+        ("book-list", "limit="),
+        ("book-export-pdf", "include_empty_chapters="),
+        ("chapter-metadata", "include_content_stats="),
     ],
 )
 def test_empty_typed_query_values_are_422(api, toc_book, name, query):
-    kwargs = {} if name == "books-list" else {"book_id": toc_book}
+    kwargs = {} if name == "book-list" else {"book_id": toc_book}
     response = api.get(f"{reverse(name, kwargs=kwargs)}?{query}")
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "validation_error"

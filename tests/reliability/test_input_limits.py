@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from books.api.chapter_serializers import MAX_CONTENT_LENGTH
-from books.services.toc import MAX_CHAPTERS, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
+from books.rules import CONTENT_MAX_LENGTH as MAX_CONTENT_LENGTH
+from books.rules import TOC_DESCRIPTION_MAX as MAX_DESCRIPTION_LENGTH
+from books.rules import TOC_MAX_CHAPTERS as MAX_CHAPTERS
+from books.rules import TOC_TITLE_MAX as MAX_TITLE_LENGTH
 from tests.reliability.support import SEED_TOC
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def book_id(api, settings):
     settings.RATELIMIT_ENABLE = False
-    book = api.post(reverse("books-list"), {"title": "Limits"}, format="json").json()["id"]
+    book = api.post(reverse("book-list"), {"title": "Limits"}, format="json").json()["id"]
     response = api.put(reverse("book-toc", kwargs={"book_id": book}), {"toc": SEED_TOC},
                        format="json")  # fmt: skip
     assert response.status_code == 200
@@ -64,10 +66,10 @@ def test_json_body_above_the_configured_size_is_413(api, book_id, settings):
 
 def test_every_parser_answers_413_json(api, anon, settings, book_id):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
-    assert_413(api.post(reverse("books-list"), {"title": "a" * 5000}, format="json"))
+    assert_413(api.post(reverse("book-list"), {"title": "a" * 5000}, format="json"))
     # The one multipart endpoint, the cover upload (the limit counts the fields besides files).
     cover = {"file": SimpleUploadedFile("c.png", b"png", content_type="image/png"), "x": "a" * 5000}
-    assert_413(api.post(url("books-cover-image", book_id), cover, format="multipart"))
+    assert_413(api.post(url("book-cover-image", book_id), cover, format="multipart"))
     # Unauthenticated endpoints too.
     body = json.dumps({"email": "a@example.com", "password": "p" * 5000})
     assert_413(anon.post(reverse("auth-login"), body, content_type="application/json"))
@@ -113,7 +115,7 @@ def test_toc_chapter_count_is_bounded(api, book_id):
     ok = [{"title": f"C{i}"} for i in range(MAX_CHAPTERS)]
     assert put_toc(api, book_id, {"chapters": ok}).status_code == 200
     # The chapter-create endpoint respects the same bound.
-    response = api.post(url("book-chapters", book_id), {"title": "One more", "order": 1},
+    response = api.post(url("chapter-list", book_id), {"title": "One more", "order": 1},
                         format="json")  # fmt: skip
     assert response.status_code == 422, response.content
 
@@ -141,13 +143,13 @@ def test_toc_notes_length_is_bounded(api, book_id):
 
 def test_chapter_write_lengths_are_bounded(api, book_id):
     long_title = "t" * (MAX_TITLE_LENGTH + 1)
-    assert_422(api.post(url("book-chapters", book_id), {"title": long_title, "order": 1},
+    assert_422(api.post(url("chapter-list", book_id), {"title": long_title, "order": 1},
                         format="json"), "title")  # fmt: skip
     assert_422(api.put(url("chapter-detail", book_id, chapter_id="ch1"), {"title": long_title},
                        format="json"), "title")  # fmt: skip
     assert_422(
         api.post(
-            url("chapters-tab-state", book_id), {"active_chapter_id": "c" * 65}, format="json"
+            url("chapter-tab-state", book_id), {"active_chapter_id": "c" * 65}, format="json"
         ),  # fmt: skip
         "active_chapter_id",
     )
@@ -166,7 +168,7 @@ def test_two_megabytes_of_content_round_trip(api, book_id):
     assert saved.json()["word_count"] > 300_000
     read = api.get(chapter).json()
     assert read["content"] == content
-    batch = api.post(url("chapters-batch-content", book_id), {"chapter_ids": ["ch1"]},
+    batch = api.post(url("chapter-batch-content", book_id), {"chapter_ids": ["ch1"]},
                      format="json")  # fmt: skip
     assert batch.json()["chapters"]["ch1"]["content"] == content
 
@@ -197,14 +199,14 @@ def test_unicode_round_trips_through_toc_content_and_answers(api, book_id, text)
     assert api.patch(chapter, {"content": f"<p>{text}</p>"}, format="json").status_code == 200
     assert api.get(chapter).json()["content"] == f"<p>{text}</p>"
 
-    created = api.post(url("book-chapters", book_id), {"title": text, "order": 2}, format="json")
+    created = api.post(url("chapter-list", book_id), {"title": text, "order": 2}, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["chapter"]["title"] == text
 
     summary = " ".join([text] * 10)  # (surrounding whitespace is trimmed by design)
-    assert api.put(url("books-summary", book_id), {"summary": summary},
+    assert api.put(url("book-summary", book_id), {"summary": summary},
                    format="json").status_code == 200  # fmt: skip
-    assert api.get(url("books-summary", book_id)).json()["summary"] == summary
+    assert api.get(url("book-summary", book_id)).json()["summary"] == summary
 
 
 @pytest.mark.parametrize(
@@ -212,7 +214,7 @@ def test_unicode_round_trips_through_toc_content_and_answers(api, book_id, text)
     [
         ("chapter-content", "patch", {"chapter_id": "ch1"}, {"content": "a\x00b"}, "content"),
         ("chapter-detail", "put", {"chapter_id": "ch1"}, {"title": "a\x00b"}, "title"),
-        ("book-chapters", "post", {}, {"title": "a\x00b", "order": 1}, "title"),
+        ("chapter-list", "post", {}, {"title": "a\x00b", "order": 1}, "title"),
         ("book-toc", "put", {}, {"toc": {"chapters": [{"title": "a\x00b"}]}}, "toc.chapters"),
         (
             "book-toc",

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.roles import EDITORS_GROUP, editor_ensure
 from autoauthor.admin_mixins import domain_error_text
-from autoauthor.api.context import system_actor
-from autoauthor.api.errors import DomainError
+from autoauthor.core.context import system_actor
+from autoauthor.core.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -26,27 +26,7 @@ class Command(BaseCommand):
         var = Path(settings.BASE_DIR) / "var"
         var.mkdir(exist_ok=True)
         env = dict(os.environ)
-        mongo = None
-        if not os.environ.get("MONGODB_URI"):
-            engine = settings.EMBEDDED_MONGO_ENGINE
-            mongo = EmbeddedMongo(
-                engine=engine,
-                path=settings.EMBEDDED_MONGO_PATH if engine == "sqlite" else None,
-                port=settings.EMBEDDED_MONGO_PORT,
-                log_file=str(var / "mongo.log"),
-            )
-            try:
-                env["MONGODB_URI"] = mongo.start(timeout=120)
-            except Exception as exc:
-                raise CommandError(
-                    f"Embedded MongoDB did not start: {exc} (see var/mongo.log)"
-                ) from exc
-            mongo.supervise()
-            self.stdout.write(
-                f"Embedded MongoDB ({engine} engine"
-                + (f", {settings.EMBEDDED_MONGO_PATH}" if engine == "sqlite" else "")
-                + f") at {env['MONGODB_URI']}"
-            )
+        mongo = None if os.environ.get("MONGODB_URI") else self._start_mongo(var, env)
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         gunicorn = None
         worker = None
@@ -62,29 +42,9 @@ class Command(BaseCommand):
             subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
             if settings.DEBUG:  # demo accounts have published passwords: development only
                 subprocess.run([*manage, "seed_demo"], env=env, check=True)
-            gunicorn = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "autoauthor.wsgi:application",
-                    "-c",
-                    str(Path(settings.BASE_DIR) / "autoauthor" / "gunicorn_conf.py"),
-                ],
-                env=env,
-            )
+            gunicorn = subprocess.Popen(gunicorn_command(), env=env)
             worker = subprocess.Popen(worker_command(), env=env)
-            bind = env.get("GUNICORN_BIND", f"127.0.0.1:{env.get('PORT', '8000')}")
-            self.stdout.write(
-                f"\nAuto Author API:  http://{bind}/api/v1/\n"
-                f"Swagger UI:       http://{bind}/docs\n"
-                f"ReDoc:            http://{bind}/redoc\n"
-                f"Admin:            http://{bind}/admin/\n"
-                f"Health:           http://{bind}/api/v1/health\n"
-                f"Jobs worker:      Celery, {settings.CELERY_WORKER_CONCURRENCY} threads, broker "
-                f"{_redacted(settings.CELERY_BROKER_URL)}\n"
-                "Press Ctrl-C to stop.\n"
-            )
+            self._print_addresses(env)
             while not stopping and gunicorn.poll() is None and worker.poll() is None:
                 time.sleep(0.5)
         except subprocess.CalledProcessError as exc:
@@ -100,6 +60,54 @@ class Command(BaseCommand):
             if mongo is not None:
                 mongo.stop()
             self.stdout.write("Stopped.")
+
+    def _start_mongo(self, var: Path, env: dict) -> EmbeddedMongo:
+        """Start and supervise the embedded server; its URI goes to ``env["MONGODB_URI"]``."""
+        engine = settings.EMBEDDED_MONGO_ENGINE
+        mongo = EmbeddedMongo(
+            engine=engine,
+            path=settings.EMBEDDED_MONGO_PATH if engine == "sqlite" else None,
+            port=settings.EMBEDDED_MONGO_PORT,
+            log_file=str(var / "mongo.log"),
+        )
+        try:
+            env["MONGODB_URI"] = mongo.start(timeout=120)
+        except Exception as exc:
+            raise CommandError(
+                f"Embedded MongoDB did not start: {exc} (see var/mongo.log)"
+            ) from exc
+        mongo.supervise()
+        self.stdout.write(
+            f"Embedded MongoDB ({engine} engine"
+            + (f", {settings.EMBEDDED_MONGO_PATH}" if engine == "sqlite" else "")
+            + f") at {env['MONGODB_URI']}"
+        )
+        return mongo
+
+    def _print_addresses(self, env: dict) -> None:
+        bind = env.get("GUNICORN_BIND", f"127.0.0.1:{env.get('PORT', '8000')}")
+        self.stdout.write(
+            f"\nAuto Author API:  http://{bind}/api/v1/\n"
+            f"Swagger UI:       http://{bind}/docs\n"
+            f"ReDoc:            http://{bind}/redoc\n"
+            f"Admin:            http://{bind}/admin/\n"
+            f"Health:           http://{bind}/api/v1/health\n"
+            f"Jobs worker:      Celery, {settings.CELERY_WORKER_CONCURRENCY} threads, broker "
+            f"{_redacted(settings.CELERY_BROKER_URL)}\n"
+            "Press Ctrl-C to stop.\n"
+        )
+
+
+def gunicorn_command() -> list[str]:
+    """gunicorn serving the WSGI app with autoauthor/gunicorn_conf.py (workers, threads, bind)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "autoauthor.wsgi:application",
+        "-c",
+        str(Path(settings.BASE_DIR) / "autoauthor" / "gunicorn_conf.py"),
+    ]
 
 
 def worker_command() -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from autoauthor.admin_mixins import domain_error_text
-from autoauthor.api.context import system_actor
-from autoauthor.api.errors import DomainError
-from autoauthor.api.fields import parse_object_id
+from autoauthor.core.context import system_actor
+from autoauthor.core.errors import DomainError
+from autoauthor.core.ids import parse_object_id
 from autoauthor.progress import Progress
 from autoauthor.queries import one_or_none
 from books.export import FORMATS, Deadline
