@@ -44,8 +44,8 @@ def auth_payload(user):
 
 
 # Sign-up, sign-in and token renewal take no credentials: a stale or foreign bearer token
-# sent along must not turn them into a 401.
-PUBLIC_AUTH_ACTIONS = ("register", "login", "refresh", "logout")
+# sent along must not turn them into a 401 (DRF sets these on the view for the action).
+PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
 
 
 class AuthViewSet(GenericViewSet):
@@ -56,28 +56,12 @@ class AuthViewSet(GenericViewSet):
         "password": "auth_password",
     }
 
-    def initialize_request(self, request, *args, **kwargs):
-        # DRF names the action only after it has built the request with its authenticators,
-        # which depend on the action here.
-        self.action = self.action_map.get(request.method.lower())
-        return super().initialize_request(request, *args, **kwargs)
-
-    def get_authenticators(self):
-        if getattr(self, "action", None) in PUBLIC_AUTH_ACTIONS:
-            return []
-        return super().get_authenticators()
-
-    def get_permissions(self):
-        if self.action in PUBLIC_AUTH_ACTIONS:
-            return [AllowAny()]
-        return super().get_permissions()
-
     @extend_schema(
         operation_id="auth_register",
         request=RegisterInput,
         responses={201: AuthOutput, **ERRORS(409, 422, 429)},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], **PUBLIC)
     def register(self, request):
         data = RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -89,7 +73,7 @@ class AuthViewSet(GenericViewSet):
         request=LoginInput,
         responses={200: AuthOutput, **ERRORS(401, 422, 429)},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], **PUBLIC)
     def login(self, request):
         data = LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -112,7 +96,7 @@ class AuthViewSet(GenericViewSet):
         request=RefreshInput,
         responses={200: TokenPairOutput, **ERRORS(401, 422, 429)},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], **PUBLIC)
     def refresh(self, request):
         data = RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,7 +105,7 @@ class AuthViewSet(GenericViewSet):
     @extend_schema(
         operation_id="auth_logout", request=RefreshInput, responses={204: None, **ERRORS(401, 422)}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], **PUBLIC)
     def logout(self, request):
         data = RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
