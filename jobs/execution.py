@@ -15,7 +15,7 @@ from django.conf import settings
 
 from autoauthor.core import context
 from autoauthor.core.database import is_database_unavailable
-from autoauthor.core.errors import DomainError
+from autoauthor.core.errors import SERVER_ERROR, DomainError
 from jobs import (
     ai_runners,  # noqa: F401 - registers the AI runners
     heartbeat,
@@ -31,7 +31,6 @@ JOB_TIMEOUT = {
     "code": "job_timeout",
 }
 UNKNOWN_KIND = {"detail": "This kind of job cannot be run.", "code": "job_kind_unknown"}
-SERVER_ERROR = {"detail": "An unexpected error occurred", "code": "server_error"}
 
 
 def error_body(exc: Exception) -> dict:
@@ -39,10 +38,7 @@ def error_body(exc: Exception) -> dict:
     (its field `errors` too); anything else is logged and stored as a `server_error`, never
     echoing exception text."""
     if isinstance(exc, DomainError):
-        body = {"detail": exc.detail, "code": exc.code, **exc.extra}
-        if getattr(exc, "errors", None):
-            body["errors"] = exc.errors
-        return body
+        return exc.body()
     logger.exception("Job failed with an unexpected error", exc_info=exc)
     return dict(SERVER_ERROR)
 

@@ -14,7 +14,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from autoauthor.core.database import is_database_unavailable
-from autoauthor.core.errors import DomainError, RateLimited
+from autoauthor.core.errors import SERVER_ERROR, DomainError, RateLimited
 
 logger = logging.getLogger("autoauthor.api")
 
@@ -22,7 +22,6 @@ DATABASE_UNAVAILABLE = {
     "detail": "The database is temporarily unavailable. Please try again shortly.",
     "code": "database_unavailable",
 }
-SERVER_ERROR = {"detail": "An unexpected error occurred", "code": "server_error"}
 # The attribute of the DRF request where a refusing throttle leaves its domain error.
 THROTTLE_REFUSAL = "throttle_refusal"
 
@@ -122,10 +121,7 @@ def error_body(exc: BaseException) -> tuple[int, dict, dict[str, str]]:
     if isinstance(exc, DomainError):
         retry_after = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        body = {"detail": exc.detail, "code": exc.code, **exc.extra}
-        if getattr(exc, "errors", None):
-            body["errors"] = exc.errors
-        return status_of(exc), body, headers
+        return status_of(exc), exc.body(), headers
     if isinstance(exc, drf.ValidationError):
         errors = flatten_errors(exc.detail)
         return 422, {"detail": "Validation error", "code": "validation_error", "errors": errors}, {}

@@ -8,6 +8,9 @@ or by setting `kind`.
 
 from typing import Any
 
+# What an unexpected failure is reported as: never the exception's own text.
+SERVER_ERROR = {"detail": "An unexpected error occurred", "code": "server_error"}
+
 
 class DomainError(Exception):
     kind = "invalid"
@@ -20,6 +23,13 @@ class DomainError(Exception):
             self.code = code
         self.extra = extra
         super().__init__(self.detail)
+
+    def body(self) -> dict:
+        """The error body: detail, code, the extra fields, and field `errors` when any."""
+        body = {"detail": self.detail, "code": self.code, **self.extra}
+        if getattr(self, "errors", None):
+            body["errors"] = self.errors
+        return body
 
 
 class Invalid(DomainError):

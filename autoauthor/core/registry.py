@@ -34,11 +34,9 @@ class Registry:
 
     def parts(self) -> list[Any]:
         order = {config.label: index for index, config in enumerate(apps.get_app_configs())}
-        entries = list(self._parts.values())
-        ranked = sorted(
-            range(len(entries)), key=lambda i: (order.get(entries[i][0], len(order)), i)
-        )
-        return [entries[i][1] for i in ranked]
+        # sorted() is stable: parts of one app keep their registration order.
+        entries = sorted(self._parts.values(), key=lambda entry: order.get(entry[0], len(order)))
+        return [part for _, part in entries]
 
     def __repr__(self) -> str:
         return f"<Registry {self.purpose}: {', '.join(self._parts)}>"
