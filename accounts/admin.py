@@ -1,8 +1,9 @@
-"""Admin for accounts (users: roles and active state) and the read-only audit log.
+"""Admin for accounts (users: roles, plans and active state) and the read-only audit log.
 
 User writes go through accounts.services.users: `user_register` (add), `user_update` (change: a
-deactivation revokes the user's refresh tokens, nobody changes their own role or active state),
-`user_password_set` (password reset: tokens revoked) and `user_delete` (cascade)."""
+deactivation revokes the user's refresh tokens, nobody changes their own role or active state,
+only an administrator changes a plan), `user_password_set` (password reset: tokens revoked) and
+`user_delete` (cascade)."""
 
 from django import forms
 from django.contrib import admin
@@ -47,6 +48,7 @@ class UserChangeForm(forms.ModelForm):
             "bio",
             "avatar_url",
             "role",
+            "plan",
             "is_active",
             "is_staff",
             "is_superuser",
@@ -86,13 +88,14 @@ class UserAdmin(ServiceAdminMixin, DjangoUserAdmin):
         "first_name",
         "last_name",
         "role",
+        "plan",
         "is_active",
         "is_staff",
         "is_superuser",
         "created_at",
         "last_login",
     )
-    list_filter = ("role", "is_active", "is_staff", "is_superuser", "groups")
+    list_filter = ("role", "plan", "is_active", "is_staff", "is_superuser", "groups")
     search_fields = ("email", "first_name", "last_name", "display_name")
     ordering = ("email",)
     readonly_fields = ("created_at", "updated_at", "last_login")
@@ -105,6 +108,7 @@ class UserAdmin(ServiceAdminMixin, DjangoUserAdmin):
             {
                 "fields": (
                     "role",
+                    "plan",
                     "is_active",
                     "is_staff",
                     "is_superuser",

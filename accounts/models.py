@@ -5,6 +5,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from accounts.rules import BIO_MAX, DISPLAY_NAME_MAX, NAME_MAX
+
 
 def default_preferences() -> dict:
     """Every preference with its default: the reference's three, then those of the frontend's
@@ -86,13 +88,22 @@ class User(AuditedModel, AbstractBaseUser, PermissionsMixin):
         USER = "user", "User"
         ADMIN = "admin", "Admin"
 
+    class Plan(models.TextChoices):
+        # What the account may use: `restricted` has no AI; quotas depend on the plan. Only an
+        # administrator changes it (API or Django admin), never the user.
+        FREE = "free", "Free"
+        PRO = "pro", "Pro"
+        RESTRICTED = "restricted", "Restricted (no AI)"
+
     email = models.EmailField(unique=True, max_length=254)
-    first_name = models.CharField(max_length=150, blank=True, default="")
-    last_name = models.CharField(max_length=150, blank=True, default="")
-    display_name = models.CharField(max_length=150, blank=True, null=True)
+    # The profile's limits (accounts.rules), so the admin's form enforces what the API does.
+    first_name = models.CharField(max_length=NAME_MAX, blank=True, default="")
+    last_name = models.CharField(max_length=NAME_MAX, blank=True, default="")
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True, null=True)
     avatar_url = models.URLField(max_length=2083, blank=True, null=True)
-    bio = models.TextField(max_length=5000, blank=True, null=True)
+    bio = models.TextField(max_length=BIO_MAX, blank=True, null=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.FREE)
     preferences = models.JSONField(default=default_preferences, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
@@ -178,3 +189,29 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.resource_type}:{self.target_id} by {self.actor_id}"
+
+
+class AIUsage(models.Model):
+    """How many AI requests a user made in one UTC period: a day (`2026-12-03`) or a month
+    (`2026-12`). The durable record behind the AI quota (accounts/services/ai_quota.py): Redis
+    counts first, and re-seeds from these rows after a flush or restart; while Redis is down
+    these rows alone count. One document per (user, period), changed only by single-document
+    `$inc` updates, so concurrent writers never lose a count. The pair is unique through one
+    string field, `key` ("<user id>:<period>"): the embedded server checks a compound unique
+    index by scanning the whole collection on every insert (books.models.CompositeUniqueKey)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ai_usage")
+    period = models.CharField(max_length=10)
+    count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "ai_usage"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period}: {self.count}"
+
+    @staticmethod
+    def key_of(user_id, period: str) -> str:
+        return f"{user_id}:{period}"

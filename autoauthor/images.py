@@ -1,5 +1,7 @@
 """Uploaded images: the one checked, memory-bounded decoder every image upload goes through (book
-covers in `books.services.cover`; user avatars are to call `image_upload_decode` the same way).
+covers in `books.services.cover`, user avatars in `accounts.services.avatars`), the JPEG
+re-encoding of what it returns, and the rule that finds (and deletes) a stored file behind a URL
+only inside the folder its upload service owns.
 
 A small compressed file can declare a huge canvas: an 86 KB palette PNG of 9400 x 9400 pixels
 decodes to 88 MB, and the RGBA and RGB copies a resize makes took one worker to 1 GB. Hence:
@@ -18,9 +20,13 @@ decodes to 88 MB, and the RGBA and RGB copies a resize makes took one worker to 
   image exist at a time; the final Lanczos resize works on the reduced image.
 """
 
+import io
+import logging
 import math
 import struct
+from urllib.parse import unquote, urlparse
 
+from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
 from autoauthor.core.errors import Invalid, TooLarge
@@ -30,6 +36,9 @@ IMAGE_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = 25_000_000
+IMAGE_JPEG_QUALITY = 85
+
+logger = logging.getLogger("autoauthor.images")
 # Source pixels flattened at a time (a band of 1 Mpx is at most 4 MB as RGBA).
 _BAND_PIXELS = 1_000_000
 # The integer reduction leaves at least this factor to the Lanczos resize (Pillow's thumbnail
@@ -222,3 +231,43 @@ def image_upload_decode(
         raise _invalid_image() from exc
     finally:
         image.close()
+
+
+def image_jpeg_encode(*, image: Image.Image, quality: int = IMAGE_JPEG_QUALITY) -> bytes:
+    """`image` (RGB, as `image_upload_decode` returns it) re-encoded as an optimised JPEG: what is
+    stored never is the uploaded bytes, so nothing but pixels (no metadata, no payload appended
+    to the file) survives an upload. 400 `invalid_image` if the encoder fails."""
+    buffer = io.BytesIO()
+    try:
+        image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    except (OSError, ValueError) as exc:
+        raise _invalid_image() from exc
+    return buffer.getvalue()
+
+
+def stored_image_name(*, url: str | None, folder: str) -> str | None:
+    """The storage name behind `url` when it lies under `folder` (e.g. "avatars/<user id>/"),
+    else None. A URL a client typed into a URL field can so never make an upload service
+    delete a file outside the folder that service stores into."""
+    if not url:
+        return None
+    path = unquote(urlparse(url).path)
+    index = path.find(folder)
+    if index < 0:
+        return None
+    name = path[index:]
+    if ".." in name.split("/") or "\\" in name:
+        return None
+    return name
+
+
+def stored_image_delete(*, url: str | None, folder: str) -> None:
+    """Delete the file behind `url` if it lies under `folder`. Best effort: a file that cannot
+    be deleted is logged, never an error for the client (its replacement is already stored)."""
+    name = stored_image_name(url=url, folder=folder)
+    if name is None:
+        return
+    try:
+        default_storage.delete(name)
+    except Exception:  # storage backends raise their own error types (OSError, botocore, ...)
+        logger.warning("Could not delete stored image %s", name, exc_info=True)

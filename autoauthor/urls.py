@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("books.api.urls")),
     path("", include("questions.api.urls")),
+    path("", include("search.api.urls")),
     path("", include("jobs.api.urls")),
 ]
 

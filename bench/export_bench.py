@@ -90,7 +90,7 @@ def child(fmt: str, chapters: int, words: int) -> dict:
             chapters=source,
         )
         out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        REGISTRY[fmt].render(doc, out, **({"page_size": "letter"} if fmt == "pdf" else {}))
+        REGISTRY[fmt].render(doc, out)  # the default layout: letter, as the API's default
         return out
 
     # 1) timing and RSS growth without tracing (tracemalloc slows allocation-heavy code 2-3x)

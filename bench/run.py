@@ -14,13 +14,16 @@ the number of MongoDB commands a first and a repeated request of each operation 
 command monitoring in this process, through Django's test client against the same database and
 Redis: the repeated request shows what the Redis caches save).
 
-Usage: python bench/run.py [--duration 20] [--concurrency 1 32] [--only get_toc ...]
+Then bench/revisions_bench.py prints the revision storage per chapter after 1,000 autosaves.
+
+Usage: python bench/run.py [--duration 20] [--concurrency 1 32] [--only get_toc ... revisions]
        [--engine memory|sqlite]
 """
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -118,6 +121,12 @@ def parse_args():
         default="memory",
         help="embedded server engine (the anchor's numbers match memory; make run uses sqlite)",
     )
+    parser.add_argument(
+        "--search",
+        choices=["quick", "full", "off"],
+        default="quick",
+        help="search latency (bench/search_bench.py): --quick size, the full size, or none",
+    )
     return parser.parse_args()
 
 
@@ -214,6 +223,21 @@ def main():
     peak = {kind: round(kib / 1024) for kind, kib in sampler.peak.items()}
     print_table(rows, counts, peak)
     write_json(args, rows, counts, peak)
+    if args.search != "off" and (not args.only or "search" in args.only):
+        # Search latency (its own embedded server and database; book tokens in the stack's Redis).
+        search = [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--engine", args.engine]
+        redis_url = stack.env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        subprocess.run(
+            search + (["--quick"] if args.search == "quick" else []),
+            env={**os.environ, "TEST_REDIS_URL": redis_url},
+            check=False,
+        )
+    if not args.only or "revisions" in args.only:
+        # Revision storage per chapter after 1,000 autosaves (its own process and database).
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "revisions_bench.py"), "--engine", args.engine],
+            check=False,
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_mongodb_backend.fields import ArrayField, ObjectIdField
 
 from accounts.models import AuditedModel
 from books.rules import (
@@ -126,7 +127,15 @@ class Book(AuditedModel):
     cover_thumbnail_url = models.CharField(max_length=URL_MAX, null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     published = models.BooleanField(default=False)
+    # Who the book is shared with: [{user_id, role, added_at}] (books.services.collaborators),
+    # loaded with the book by every book-scoped request, so the role check costs no command.
+    # `collaborator_ids` holds the same users' ids, for the shared-book list: a scalar array
+    # (multikey index) because the embedded server evaluates a path into an array of
+    # subdocuments (`collaborators.user_id`) in Python over every book, and `$in` on a scalar
+    # array in SQL. Both change together with `collaborators_version` in one compare-and-swap.
     collaborators = models.JSONField(default=list, blank=True)
+    collaborator_ids = ArrayField(ObjectIdField(), default=list, blank=True)
+    collaborators_version = models.IntegerField(default=0)
     toc_items = models.JSONField(default=list, blank=True)  # legacy field kept for API parity
 
     summary = models.TextField(max_length=SUMMARY_MAX_CHARS, null=True, blank=True)
@@ -160,12 +169,15 @@ class Book(AuditedModel):
         "toc",
         "summary_history",
         "summary_version",
+        "collaborator_ids",
+        "collaborators_version",
     )
 
     class Meta:
         db_table = "books"
         indexes = [
             models.Index(fields=["owner", "-updated_at"], name="owner_updated_idx"),
+            models.Index(fields=["collaborator_ids"], name="book_collaborator_ids_idx"),
         ]
 
     def __str__(self) -> str:
@@ -242,3 +254,8 @@ class ChapterAccessLog(models.Model):
                 fields=["user", "access_type", "-timestamp"], name="user_access_type_ts_idx"
             ),
         ]
+
+
+# Chapter revisions live in a module of their own (this one would pass 300 lines); imported
+# here so that `books.models` names every model of the app.
+from books.revision_models import ChapterRevision, RevisionSource  # noqa: E402, F401

@@ -7,7 +7,11 @@ in Redis and served without touching MongoDB while nothing it depends on has cha
 Invalidation is by generation, which cannot serve stale data whatever the interleaving:
 - every book and every owner has a generation token in Redis (`books:gen:book:<id>`,
   `books:gen:owner:<id>`); each write to a book, its TOC, its chapters or its access logs replaces
-  both tokens *after* its database writes (`book_writes`, or `book_changed` directly);
+  both tokens *after* its database writes (`book_writes`, or `book_changed` directly), and the
+  owner tokens of the book's collaborators too (a shared book is in their lists; a change of the
+  collaborators also replaces those of the users it removes);
+- a book read is kept per reader (and the role it was built for), so no user is ever served a
+  rendering built for another;
 - a read takes the tokens *before* reading MongoDB and stores its rendering under them; an entry
   is served only while the tokens it was stored under are still current. A read that raced a
   write stored its result under tokens the write has already replaced, so it is never served.
@@ -95,15 +99,17 @@ def book_changed(*, book_id, owner_id) -> None:
     _deliver({_change(book_id, owner_id)})
 
 
-def book_saved(*, book_id, owner_id) -> None:
+def book_saved(*, book_id, owner_id, reader_ids=()) -> None:
     """`book_changed` for the ORM receivers (books.signals): inside a `book_writes` block the
     change joins the block's one invalidation at its end; outside one (the admin, a shell,
-    factories) it is invalidated now."""
+    factories) it is invalidated now. `reader_ids` (the collaborators) have their lists
+    invalidated too."""
+    changes = {_change(book_id, reader) for reader in (owner_id, *reader_ids)}
     block = _block_changes.get()
     if block is None:
-        book_changed(book_id=book_id, owner_id=owner_id)
+        _deliver(changes)
     else:
-        block.add(_change(book_id, owner_id))
+        block.update(changes)
 
 
 def _deliver_undelivered() -> bool:
@@ -116,21 +122,42 @@ def _deliver_undelivered() -> bool:
         return not _undelivered
 
 
+def book_readers_changes(book, *, also=()) -> set[tuple[str, str | None]]:
+    """The invalidations a change to `book` needs: the book's reads and the book lists of its
+    owner and of every collaborator (a shared book is in their lists too), as far as the
+    instance has them loaded (`books.selectors.BOOK_ACCESS_FIELDS`: every book-scoped request
+    loads them); `also` adds users whose lists changed (a collaborator just removed)."""
+    readers = [book.__dict__.get("owner_id"), *(book.__dict__.get("collaborator_ids") or ())]
+    return {_change(book.pk, reader) for reader in (*readers, *also)}
+
+
+def book_readers_changed(book, *, also=()) -> None:
+    """Invalidate `book_readers_changes(book, also=also)`: now, or with the enclosing
+    `book_writes` block (for writes that change who reads the book: the collaborators)."""
+    changes = book_readers_changes(book, also=also)
+    block = _block_changes.get()
+    if block is None:
+        _deliver(changes)
+    else:
+        block.update(changes)
+
+
 @contextmanager
 def book_writes(book) -> Iterator[None]:
     """Wrap the database writes of one change to `book`: the cached reads are invalidated once
     when the block ends, whether it succeeded or failed half-way, together with whatever the
-    receivers saw saved inside it (a block inside another joins the outer one). The owner's list
-    is invalidated when the instance has its owner loaded; it never reads the database for it."""
-    change = _change(book.pk, book.__dict__.get("owner_id"))
+    receivers saw saved inside it (a block inside another joins the outer one). The lists of the
+    owner and collaborators are invalidated as far as the instance has them loaded
+    (`book_readers_changes`); it never reads the database for them."""
+    changes = book_readers_changes(book)
     outer = _block_changes.get()
     if outer is not None:
         try:
             yield
         finally:
-            outer.add(change)
+            outer.update(changes)
         return
-    block = {change}
+    block = set(changes)
     token = _block_changes.set(block)
     try:
         yield
@@ -153,9 +180,10 @@ def invalidates(service):
 
 @dataclass(frozen=True)
 class Cached:
-    owner_id: str
+    owner_id: str  # the user the rendering was built for (the only one it is served to)
     body: bytes
     total: int | None = None  # X-Total-Count of a cached list page
+    role: str | None = None  # that user's role on the book when it was built (book reads)
 
 
 def _current_tokens(client, token_keys: list[str]) -> list[bytes]:
@@ -167,19 +195,36 @@ def _current_tokens(client, token_keys: list[str]) -> list[bytes]:
     return pipe.execute()[-1]
 
 
+def book_generations(book_ids) -> dict[str, bytes] | None:
+    """{book id: its current generation token} (a missing token is created), or None when Redis
+    cannot tell (disabled, down, or an invalidation of this process still undelivered). For
+    readers that keep their own derived data (the search index): a book whose token is the one
+    they saw when they last read it has not been written since."""
+    book_ids = [str(book_id) for book_id in book_ids]
+    if not book_ids:
+        return {}
+    if not redis_cache.available() or not _deliver_undelivered():
+        return None
+    keys = [_book_token_key(book_id) for book_id in book_ids]
+    tokens = redis_cache.call(lambda: _current_tokens(redis_cache.client(), keys), default=None)
+    return None if tokens is None else dict(zip(book_ids, tokens, strict=True))
+
+
 def _entry_key(view: str, scope_id, variant: str) -> str:
     return f"books:view:{view}:{scope_id}:{variant}"
 
 
 def _encode(tokens: list[bytes], cached: Cached) -> bytes:
-    head = json.dumps([[t.decode() for t in tokens], cached.owner_id, cached.total]).encode()
+    head = [[t.decode() for t in tokens], cached.owner_id, cached.total, cached.role]
+    head = json.dumps(head).encode()
     return head + b"\n" + cached.body
 
 
 def _decode(raw: bytes) -> tuple[list[bytes], Cached]:
     head, _, body = raw.partition(b"\n")
-    tokens, owner_id, total = json.loads(head)
-    return [t.encode() for t in tokens], Cached(owner_id=owner_id, body=body, total=total)
+    tokens, owner_id, total, *role = json.loads(head)
+    cached = Cached(owner_id=owner_id, body=body, total=total, role=role[0] if role else None)
+    return [t.encode() for t in tokens], cached
 
 
 def cached_read(

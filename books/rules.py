@@ -102,3 +102,24 @@ RESPONSES_MAX_ITEMS = 50
 RESPONSE_QUESTION_MAX_CHARS = 1000
 RESPONSE_ANSWER_MAX_CHARS = 10000
 TRANSFORM_MAX_CHARS = 30000
+
+
+# --- Book roles (shared books) ------------------------------------------------------------------
+
+# The roles a book's users hold, lowest first: a viewer reads everything and exports; an editor
+# also edits the TOC, chapters, content, questions and answers; a co-author also manages the
+# collaborators (except the owner); only the owner deletes the book or transfers ownership.
+ROLE_VIEWER = "viewer"
+ROLE_EDITOR = "editor"
+ROLE_CO_AUTHOR = "co-author"
+ROLE_OWNER = "owner"
+ROLE_RANKS = {ROLE_VIEWER: 1, ROLE_EDITOR: 2, ROLE_CO_AUTHOR: 3, ROLE_OWNER: 4}
+# What a collaborator can be made (the owner is no collaborator's role: ownership is transferred).
+COLLABORATOR_ROLES = (ROLE_VIEWER, ROLE_EDITOR, ROLE_CO_AUTHOR)
+BOOK_ROLES = (ROLE_OWNER, *COLLABORATOR_ROLES)  # what the caller's `role` on a book can be
+COLLABORATORS_MAX = 100  # bounded: the list lives in the book's document
+
+
+def role_at_least(role: str | None, required: str) -> bool:
+    """Whether `role` (None: no role on the book) ranks at or above `required`."""
+    return role is not None and ROLE_RANKS.get(role, 0) >= ROLE_RANKS[required]

@@ -12,7 +12,9 @@ from books.read_cache import book_saved
 
 
 def _book_saved_or_deleted(sender, instance, **kwargs):
-    book_saved(book_id=instance.pk, owner_id=instance.__dict__.get("owner_id"))
+    # The collaborators' lists show the book too, when the instance has them loaded.
+    readers = instance.__dict__.get("collaborator_ids") or ()
+    book_saved(book_id=instance.pk, owner_id=instance.__dict__.get("owner_id"), reader_ids=readers)
 
 
 def _book_part_saved(sender, instance, **kwargs):

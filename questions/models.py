@@ -84,6 +84,12 @@ class Question(AuditedModel):
     generated_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Single-question regeneration (questions.services.regeneration): how often this question
+    # was replaced in place (capped; the cap is checked and the count raised by one
+    # compare-and-swap), and what each replaced version was and how the author had rated it:
+    # [{"question_text", "question_type", "rating", "feedback", "regenerated_at"}], oldest first.
+    regeneration_count = models.PositiveIntegerField(default=0)
+    regeneration_history = models.JSONField(default=list, blank=True)
 
     audit_resource_type = "question"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("accounts", "books", "questions", "jobs")
+LAYERS = ("accounts", "books", "questions", "search", "jobs")
 PROJECT_PACKAGES = (*LAYERS, "autoauthor")
 HTTP_MODULES = ("autoauthor.api", "rest_framework", "rest_framework_nested", "drf_spectacular")
 MAX_MODULE_LINES = 300

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import default_preferences
+from accounts.models import User, default_preferences
 from accounts.rules import (
     AUTO_SAVE_SECONDS,
     BIO_MAX,
@@ -94,6 +94,11 @@ class UserOutput(serializers.Serializer):
     avatar_url = serializers.CharField(allow_null=True)
     bio = serializers.CharField(allow_null=True)
     role = serializers.CharField()
+    plan = serializers.ChoiceField(
+        choices=User.Plan.choices,
+        help_text="What the account may use (`restricted`: no AI). Only an administrator "
+        "changes it.",
+    )
     is_active = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -152,9 +157,8 @@ class PasswordChangeInput(serializers.Serializer):
 
 
 class ProfileUpdateInput(StrictInput):
-    """PATCH /users/me. `role`/`is_active` reach the service so it can refuse them (403)."""
-
-    allowed_extra = ("role", "is_active")
+    """PATCH /users/me: the profile fields a user edits. Anything else (`role`, `plan`,
+    `is_active`, `is_staff`, ...) is an unknown key, refused with 422 naming it."""
 
     email = serializers.EmailField(max_length=EMAIL_MAX, required=False)
     first_name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
@@ -170,20 +174,20 @@ class ProfileUpdateInput(StrictInput):
     )
     preferences = PreferencesSerializer(required=False)
 
-    def to_internal_value(self, data):
-        validated = super().to_internal_value(data)
-        for name in self.allowed_extra:
-            if isinstance(data, dict) and name in data:
-                validated[name] = data[name]
-        return validated
-
 
 class AdminUserUpdateInput(ProfileUpdateInput):
-    """PUT /users/{id}: profile fields, plus role and active state for admins."""
+    """PUT /users/{id}: profile fields, plus role, active state and plan, which only an admin
+    may change (the service answers anyone else 403)."""
 
-    allowed_extra = ()
     role = serializers.ChoiceField(choices=["user", "admin"], required=False)
     is_active = serializers.BooleanField(required=False)
+    plan = serializers.ChoiceField(choices=User.Plan.choices, required=False)
+
+
+class AvatarUploadInput(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=False, help_text="JPEG, PNG, WebP or GIF (the profile page's picture)."
+    )
 
 
 class MessageOutput(serializers.Serializer):

@@ -4,6 +4,7 @@ validates input, calls one service and serializes output."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -12,6 +13,7 @@ from accounts import selectors
 from accounts.api.serializers import (
     AdminUserUpdateInput,
     AuthOutput,
+    AvatarUploadInput,
     LoginInput,
     MessageOutput,
     PasswordChangeInput,
@@ -22,8 +24,9 @@ from accounts.api.serializers import (
     TokenPairOutput,
     UserOutput,
 )
+from accounts.api.usage import UserUsageMixin
 from accounts.permissions import IsAdminOrSelf
-from accounts.services import tokens, users
+from accounts.services import avatars, tokens, users
 from autoauthor.api import ratelimits
 from autoauthor.api.middleware import client_ip
 from autoauthor.api.pagination import paginated_response, skip_limit_parameters
@@ -143,13 +146,14 @@ class AuthViewSet(GenericViewSet):
 # `users/me` (the caller's own profile), `users/admin/users` (administrators) and
 # `users/{user_id}` (PUT, DELETE: the account itself or an administrator). No docstring: the
 # OpenAPI document would take it as every operation's description.
-class UserViewSet(GenericViewSet):
+class UserViewSet(UserUsageMixin, GenericViewSet):
     permission_classes = [IsAuthenticated, IsAdminOrSelf]
     lookup_url_kwarg = "user_id"
     ratelimit_scopes = {
         "me": "profile_get",
         "me_update": "profile_update",
         "me_delete": "profile_delete",
+        "me_avatar": "upload_avatar",
     }
 
     def get_object(self):
@@ -167,7 +171,7 @@ class UserViewSet(GenericViewSet):
     @extend_schema(
         operation_id="users_me_update",
         request=ProfileUpdateInput,
-        responses={200: UserOutput, **ERRORS(401, 403, 409, 422, 429)},
+        responses={200: UserOutput, **ERRORS(401, 409, 422, 429)},
     )
     @me.mapping.patch
     def me_update(self, request):
@@ -183,6 +187,28 @@ class UserViewSet(GenericViewSet):
     def me_delete(self, request):
         users.user_delete(user=request.user)
         return Response({"message": "Account successfully deleted"})
+
+    @extend_schema(
+        operation_id="users_me_avatar_upload",
+        request={"multipart/form-data": AvatarUploadInput},
+        responses={200: UserOutput, **ERRORS(400, 401, 404, 409, 413, 422, 429)},
+        description="Replace the caller's profile picture: JPEG, PNG, WebP or GIF of at most "
+        "5 MiB and 25 megapixels (a larger canvas is 413 `image_too_large`, refused from the "
+        "header before decoding), stored as a JPEG fitting 400x400. Answers the profile, whose "
+        "`avatar_url` is the new picture's URL.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="me/avatar",
+        permission_classes=[IsAuthenticated],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def me_avatar(self, request):
+        data = AvatarUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = avatars.user_avatar_upload(user=request.user, upload=data.validated_data["file"])
+        return Response(user_payload(user))
 
     @extend_schema(
         operation_id="users_admin_list",

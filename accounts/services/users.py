@@ -12,14 +12,21 @@ from accounts import auth_cache
 from accounts.models import User
 from accounts.services import tokens
 from accounts.services.audit import audit_record
+from accounts.services.avatars import avatar_file_delete
 from autoauthor.core.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from autoauthor.core.registry import account_deletion_parts
 from autoauthor.queries import one_or_none
 
 logger = logging.getLogger("autoauthor.accounts")
 
 INVALID_CREDENTIALS = "Invalid email or password."
 PROFILE_TEXT_FIELDS = ("first_name", "last_name", "display_name", "bio")
+# Nobody changes these on their own account, and only an admin on another's: an admin must not
+# lock themselves out (demote or deactivate the last admin).
 PROTECTED_FIELDS = ("role", "is_active")
+# Only an admin changes these, on any account including their own: the plan decides what the
+# account may use, so the user must never grant it to themselves.
+ADMIN_FIELDS = ("plan",)
 
 
 def email_normalize(email: str) -> str:
@@ -121,9 +128,11 @@ def _clean_text(value):
     return value if value is None else " ".join(strip_tags(value).split())
 
 
-def user_update(*, user: User, data: dict, actor: User) -> User:
-    """Update a profile. Preferences merge key by key; email stays unique (409); only an admin
-    may change role or active state, and nobody their own."""
+def _fields_check(*, user: User, data: dict, actor: User) -> None:
+    """Refuse what `actor` may not change on `user` (403 `forbidden_field`), then a plan that
+    does not exist (422; the API's and the admin's inputs check it too)."""
+    if any(name in data for name in ADMIN_FIELDS) and not actor.is_admin:
+        raise Forbidden("Only admins can change a user's plan.", code="forbidden_field")
     protected = [name for name in PROTECTED_FIELDS if name in data]
     if protected and (not actor.is_admin or actor.pk == user.pk):
         raise Forbidden(
@@ -132,6 +141,17 @@ def user_update(*, user: User, data: dict, actor: User) -> User:
             else "Only admins can change roles.",
             code="forbidden_field",
         )
+    if "plan" in data and data["plan"] not in User.Plan.values:
+        raise ValidationFailed("plan", "Not a valid plan.", code="invalid_choice")
+
+
+def user_update(*, user: User, data: dict, actor: User) -> User:
+    """Update a profile. Preferences merge key by key; email stays unique (409); only an admin
+    may change role or active state, and nobody their own; only an admin changes a plan. The
+    save's audit row (`user_update`) records each changed field as [old, new]. An avatar file
+    the upload stored is deleted once `avatar_url` no longer points at it."""
+    _fields_check(user=user, data=data, actor=actor)
+    previous_avatar = user.avatar_url
     update_fields = []
     for name, value in data.items():
         if name == "preferences":
@@ -153,6 +173,8 @@ def user_update(*, user: User, data: dict, actor: User) -> User:
             raise Conflict("A user with this email already exists.", code="email_taken") from exc
         if "is_active" in update_fields and not user.is_active:
             tokens.tokens_revoke_all(user=user)
+        if user.avatar_url != previous_avatar:
+            avatar_file_delete(user_pk=user.pk, url=previous_avatar)
     return user
 
 
@@ -162,9 +184,14 @@ def user_delete(*, user: User) -> None:
 
     The account is deactivated and its tokens revoked first, so an interrupted deletion never
     leaves a usable half-deleted account; running the deletion again finishes it. Audit rows
-    stay (they hold plain ids)."""
+    stay (they hold plain ids). The avatar file this service stored goes last (best effort)."""
     User.objects.filter(pk=user.pk).update(is_active=False, updated_at=timezone.now())
     auth_cache.forget(user.pk)  # update() sends no signal
     tokens.tokens_revoke_all(user=user)
     audit_record(action="account_delete", resource_type="user", target_id=str(user.pk))
+    for part in account_deletion_parts.parts():
+        part(user=user)  # the apps' shares, e.g. the user's places on books shared with them
+    user_pk = user.pk  # delete() clears it
+    avatar_url = User.objects.filter(pk=user_pk).values_list("avatar_url", flat=True).first()
     user.delete()
+    avatar_file_delete(user_pk=user_pk, url=avatar_url)

@@ -30,6 +30,7 @@ THROTTLE_REFUSAL = "throttle_refusal"
 STATUS_OF_KIND = {
     "invalid": 400,
     "unauthenticated": 401,
+    "payment_required": 402,
     "forbidden": 403,
     "not_found": 404,
     "conflict": 409,

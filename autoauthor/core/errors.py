@@ -95,6 +95,14 @@ class ValidationFailed(DomainError):
         self.errors = [{"field": field, "message": message, "code": code}]
 
 
+class PaymentRequired(DomainError):
+    """The caller's plan does not include the feature: an upgrade, not a retry, would allow it."""
+
+    kind = "payment_required"
+    code = "entitlement_required"
+    default_detail = "Your plan does not include this feature."
+
+
 class Failed(DomainError):
     """The operation failed on our side (the cause is logged, never echoed)."""
 
@@ -145,3 +153,17 @@ class TooManyConcurrent(DomainError):
     def __init__(self, detail: str, *, wait: int):
         self.retry_after = max(1, int(wait))
         super().__init__(detail)
+
+
+class QuotaExceeded(DomainError):
+    """A usage quota of the caller is used up until its window resets, `retry_after` seconds
+    from now (also in the body: the wait is hours, not seconds). `usage` is what the quota's
+    headers report."""
+
+    kind = "rate_limited"
+    code = "quota_exceeded"
+
+    def __init__(self, detail: str, *, wait: int, code: str | None = None, usage=None):
+        self.retry_after = max(1, int(wait))
+        self.usage = usage
+        super().__init__(detail, code=code, retry_after=self.retry_after)

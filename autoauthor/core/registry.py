@@ -90,3 +90,7 @@ def demo_seed(*, books: int | None, progress: Callable | None = None) -> DemoRun
 demo_parts = Registry("demo seeding")
 # Data integrity parts: see books.services.integrity (IntegrityPart), which runs them.
 integrity_parts = Registry("data integrity")
+# What an app removes when an account is deleted, beyond the rows that cascade from the user
+# (the books app: the deleted user's entries in books shared with them). Each part is called
+# as `part(user=user)` by accounts.services.users.user_delete, before the user row goes.
+account_deletion_parts = Registry("account deletion")

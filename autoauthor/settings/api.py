@@ -32,10 +32,14 @@ _DEFAULT_RATE_LIMITS = {
     "generate_toc": "2/300",
     "chapter_questions_generate": "3/120",
     "chapter_questions_regenerate": "2/180",
+    "regenerate_question": "2/180",
     "generate_draft": "5/3600",
     "transform_style": "10/3600",
+    "enhance_text": "10/3600",
+    "enhance_transcription": "10/3600",
     "export": "10/3600",
     "cover_upload": "10/60",
+    "upload_avatar": "5/60",
     # Writes that cost the database (and formats, which reads every chapter): far above what the
     # frontend sends (an autosave every few seconds), low enough that one account cannot
     # degrade everyone else's saves.
@@ -51,6 +55,9 @@ _DEFAULT_RATE_LIMITS = {
     "jobs_read": "240/60",
     "job_download": "60/60",
     "job_cancel": "60/60",
+    # Search refreshes the index of books written since the last query, then reads it: a
+    # person types a query every few seconds at most.
+    "search": "60/60",
 }
 RATE_LIMITS = {
     scope: env(f"RATELIMIT_{scope.upper()}", rate) for scope, rate in _DEFAULT_RATE_LIMITS.items()
@@ -81,6 +88,24 @@ CONCURRENCY_PROCESS_LIMIT = max(1, env_int("GUNICORN_THREADS", 4) - 2)
 CONCURRENCY_RETRY_AFTER_SECONDS = env_int("CONCURRENCY_RETRY_AFTER_SECONDS", 5)
 CONCURRENCY_LEASE_MARGIN_SECONDS = env_float("CONCURRENCY_LEASE_MARGIN_SECONDS", 30.0)
 
+# --- AI quota and plan entitlements (accounts/services/ai_quota.py, autoauthor/api/ai_quota.py)
+# Every AI request (an action whose concurrency scope is "ai") counts against its user's quota
+# per UTC day and month, by plan; a limit <= 0 means that window has no limit. Past a limit: 429
+# `ai_quota_exceeded`. A plan without AI (`restricted`) is 402 `entitlement_required` while
+# PLAN_ENFORCEMENT_ENABLED is on.
+AI_QUOTA_ENABLED = env_bool("AI_QUOTA_ENABLED", True)
+AI_QUOTA_LIMITS = {
+    "free": {
+        "daily": env_int("AI_QUOTA_DAILY_LIMIT", 50),
+        "monthly": env_int("AI_QUOTA_MONTHLY_LIMIT", 500),
+    },
+    "pro": {
+        "daily": env_int("AI_QUOTA_PRO_DAILY_LIMIT", 500),
+        "monthly": env_int("AI_QUOTA_PRO_MONTHLY_LIMIT", 5000),
+    },
+}
+PLAN_ENFORCEMENT_ENABLED = env_bool("PLAN_ENFORCEMENT_ENABLED", True)
+
 # --- REST framework and OpenAPI ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -88,8 +113,12 @@ REST_FRAMEWORK = {
         "accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Rate limits first: a request refused by them never takes a concurrency slot.
+    # Rate limits first: a request refused by them never takes a concurrency slot. The AI plan
+    # and quota come before them: a user whose plan has no AI, or whose quota is used up, is told
+    # so (402, or 429 with the quota's reset) rather than to retry in a few seconds.
     "DEFAULT_THROTTLE_CLASSES": [
+        "autoauthor.api.ai_quota.AIEntitlement",
+        "autoauthor.api.ai_quota.AIQuota",
         "autoauthor.api.ratelimits.ScopedRateLimit",
         "autoauthor.api.concurrency.ConcurrencyCap",
     ],
@@ -130,10 +159,14 @@ SPECTACULAR_SETTINGS = {
         "QuestionProgressStatusEnum": "questions.selectors.PROGRESS_STATUSES",
         "JobStatusEnum": "jobs.models.JobStatus",
         "JobKindEnum": "jobs.models.JobKind",
+        "BookRoleEnum": "books.rules.BOOK_ROLES",
+        "CollaboratorRoleEnum": "books.rules.COLLABORATOR_ROLES",
+        "SearchFieldEnum": "search.models.EntryKind",
     },
     # Malformed (400) and oversized (413) bodies are answered for every operation with a body.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "autoauthor.schema.document_body_errors",
+        "autoauthor.api.ai_quota.document_ai_quota",
     ],
 }

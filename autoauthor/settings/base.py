@@ -43,12 +43,15 @@ INSTALLED_APPS = [
     "accounts",
     "books",
     "questions",
+    "search",
     "jobs",
 ]
 
 MIDDLEWARE = [
     # Outermost: releases the concurrency slots a request took, whatever happens inside.
     "autoauthor.api.concurrency.ReleaseSlotsMiddleware",
+    # Keeps or refunds the AI quota reservation once the answer is known, and adds its headers.
+    "autoauthor.api.ai_quota.AIQuotaMiddleware",
     "autoauthor.api.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,6 +119,10 @@ CORS_EXPOSE_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    "X-AI-Quota-Limit",
+    "X-AI-Quota-Remaining",
+    "X-AI-Quota-Reset",
+    "X-AI-Quota-Period",
     "Retry-After",
     "Content-Disposition",
 ]
@@ -175,3 +182,11 @@ LOGGING = {
     },
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+
+# --- Chapter revisions (books.services.revisions) ---------------------------------------------
+# Consecutive autosaves of a chapter by the same author within this many seconds of the
+# revision's start collapse into one revision.
+REVISION_COLLAPSE_SECONDS = env_int("REVISION_COLLAPSE_SECONDS", 600)
+# Age tiers `AGE=EVERY`, youngest first, the last one `*`: all of the last day, the last of each
+# hour for a week, the last of each day after (books/services/revisions/retention.py).
+REVISION_RETENTION = env("REVISION_RETENTION", "1d=all,7d=1h,*=1d")

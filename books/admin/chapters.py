@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from autoauthor.admin_mixins import ServiceAdminMixin
 from autoauthor.core.errors import ValidationFailed
-from books.models import Chapter
+from books.models import Chapter, RevisionSource
 from books.rules import TOC_DESCRIPTION_MAX, TOC_TITLE_MAX
 from books.selectors import toc_node_find
 from books.services import chapters as chapter_services
@@ -234,6 +234,7 @@ class ChapterAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 content=form.cleaned_data["content"],
                 expected_version=form.cleaned_data["content_version"],
                 actor=request.user,
+                source=RevisionSource.ADMIN,
             )
             obj.version, obj.word_count, obj.status = saved.version, saved.word_count, saved.status
 

@@ -6,8 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from autoauthor.ai import ENHANCEMENT_TYPES
 from autoauthor.api.fields import ObjectIdField
 from books.api.chapter_serializers import TocBodyField
+from books.api.serializer_fields import StrictCharField
+from books.rules import CONTENT_MAX_LENGTH
 
 
 @extend_schema_field(OpenApiTypes.ANY)
@@ -183,4 +186,61 @@ class TransformStyleOutput(ProviderMixin):
     chapter_id = serializers.CharField()
     transformed = serializers.CharField(allow_blank=True)
     metadata = StyleMetadataOutput()
+    message = serializers.CharField()
+
+
+# --- enhance-text, enhance-transcription ----------------------------------------------------
+
+
+class EnhanceTranscriptionInput(serializers.Serializer):
+    content = StrictCharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=CONTENT_MAX_LENGTH,
+        help_text="The text (the editor's HTML or plain text), at most the chapter content's size.",
+    )
+
+
+@extend_schema_field({"type": "string", "enum": list(ENHANCEMENT_TYPES)})
+class EnhancementTypeField(serializers.CharField):
+    """One of the enhancement types. Any other string is refused by the service with the
+    reference's 400 naming the valid types, not with a 422, so it is read here as text."""
+
+
+class EnhanceTextInput(EnhanceTranscriptionInput):
+    enhancement_type = EnhancementTypeField(
+        required=False,
+        allow_blank=True,
+        help_text="clarity, grammar, tone or vocabulary (anything else: 400).",
+    )
+
+
+class EnhancementChangeOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="The kind of edit, e.g. `filler` or `doubled_word`.")
+    count = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class EnhancementMetadataOutput(serializers.Serializer):
+    enhancement_type = serializers.CharField(
+        help_text="The enhancement type, or `transcription` for dictation cleanup."
+    )
+    enhancement_label = serializers.CharField()
+    original_word_count = serializers.IntegerField()
+    enhanced_word_count = serializers.IntegerField()
+    model_used = serializers.CharField()
+    provider = serializers.CharField()
+    generated_at = serializers.CharField()
+    changed = serializers.BooleanField(help_text="Whether the text differs from the one sent.")
+    changes = EnhancementChangeOutput(many=True, help_text="What was changed, by kind of edit.")
+
+
+class EnhanceTextOutput(ProviderMixin):
+    success = serializers.BooleanField()
+    book_id = ObjectIdField()
+    chapter_id = serializers.CharField()
+    enhanced = serializers.CharField(allow_blank=True)
+    metadata = EnhancementMetadataOutput()
     message = serializers.CharField()

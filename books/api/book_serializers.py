@@ -13,6 +13,7 @@ from books.rules import (
     BOOK_AUDIENCE_MAX,
     BOOK_DESCRIPTION_MAX,
     BOOK_GENRE_MAX,
+    BOOK_ROLES,
     BOOK_SUBTITLE_MAX,
     BOOK_TITLE_MAX,
     URL_MAX,
@@ -87,7 +88,15 @@ class BookOutput(serializers.Serializer):
         help_text="Every chapter and subchapter in TOC order (pre-order).",
     )
     published = serializers.BooleanField()
-    collaborators = serializers.ListField(child=serializers.DictField())
+    collaborators = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Who the book is shared with: {user_id, role, added_at} each.",
+    )
+    role = serializers.ChoiceField(
+        choices=BOOK_ROLES,
+        source="caller_role",
+        help_text="The caller's role on the book (`owner` for their own books).",
+    )
     chapters = serializers.IntegerField(
         source="outline.chapters", help_text="Number of chapters and subchapters."
     )

@@ -17,7 +17,8 @@ from autoauthor.api.routers import ANY_SEGMENT
 from autoauthor.core.errors import NotFound
 from autoauthor.core.ids import parse_object_id
 from books import read_cache, selectors
-from books.permissions import IsBookOwner
+from books.permissions import HasBookRole, required_role
+from books.rules import role_at_least
 from books.selectors import BOOK_NOT_FOUND
 
 BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.STR, OpenApiParameter.PATH)
@@ -35,8 +36,9 @@ class ViewMetadata(SimpleMetadata):
 
 # For viewsets whose objects are a book or live in one (`books/{book_id}/...`): the caller's
 # book, loaded once per request through `get_book()`, which answers 404 `book_not_found` for a
-# malformed, unknown or deleted id and lets the permission classes (`IsBookOwner`) decide
-# access, as `get_object()` would.
+# malformed, unknown or deleted id and lets the permission classes (`HasBookRole`: the caller's
+# role on the book against the role the request needs) decide access, as `get_object()` would.
+# The role found is `self.book_role`.
 #
 # `book_verbs` names, per action, what the 403 message says the caller may not do ("Not
 # authorized to <verb> this book"); unnamed actions say "access".
@@ -44,10 +46,11 @@ class ViewMetadata(SimpleMetadata):
 # (Comments, not docstrings, on the viewset classes and their mixins: drf-spectacular takes a
 # view class's docstring as the description of every operation that names none.)
 class BookScopedMixin:
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsBookOwner]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, HasBookRole]
     metadata_class = ViewMetadata
     lookup_value_regex = ANY_SEGMENT
     book_verbs: dict[str, str] = {}
+    book_role: str | None = None  # the caller's role on the book, set by HasBookRole
 
     def book_verb(self) -> str:
         return self.book_verbs.get(self.action, "access")
@@ -68,20 +71,28 @@ class BookScopedMixin:
         self, *, view: str, render: Callable, fields: tuple[str, ...] | None = None
     ) -> HttpResponse:
         """GET of a book-scoped read through `books.read_cache`: `render(book)` builds the body
-        from MongoDB on a miss (the book loaded with `fields`, all when None); a hit is served
-        only to the book's owner (anyone else takes the uncached path, which answers 403 or
-        404)."""
+        from MongoDB on a miss (the book loaded with `fields`, all when None). Entries are kept
+        per reader (the caller's id is part of the key, and the entry names the reader and the
+        role it was built for), so no user is ever served a body built for another, nor one
+        built under a role they no longer hold: every change of the collaborators replaces the
+        book's token. A hit is served only to its reader with a role the request still allows;
+        anyone else takes the uncached path, which answers 403 or 404."""
         oid = parse_object_id(self.kwargs["book_id"])
         if oid is None:
             self.get_book(fields)  # 404
+        reader = str(self.request.user.pk)
 
         def build() -> read_cache.Cached:
             book = self.get_book(fields)
             body = JSONRenderer().render(render(book))
-            return read_cache.Cached(owner_id=str(book.owner_id), body=body)
+            return read_cache.Cached(owner_id=reader, body=body, role=self.book_role)
 
-        cached = read_cache.cached_read(view=view, scope_id=oid, book_id=oid, build=build)
-        if cached.owner_id != str(self.request.user.pk):
+        cached = read_cache.cached_read(
+            view=view, scope_id=oid, variant=f"user:{reader}", book_id=oid, build=build
+        )
+        if cached.owner_id != reader or not role_at_least(
+            cached.role, required_role(self.request, self)
+        ):
             cached = build()
         return json_response(cached.body)
 

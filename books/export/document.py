@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from books.export.blocks import Block, blocks_word_count, html_to_blocks
+from books.export.layout import DEFAULT_LAYOUT, Layout
 
 NO_CONTENT = "(No content yet)"
 CONTENTS_TITLE = "Table of Contents"
+ABOUT_AUTHOR_TITLE = "About the Author"
 
 
 class ExportCancelled(Exception):
@@ -99,12 +101,19 @@ class ExportDocument:
     chapters: Iterable[ExportChapter]
     subtitle: str = ""
     author_name: str = ""
+    author_bio: str = ""  # printed as "About the Author" after the last chapter
     genre: str = ""
     target_audience: str = ""
     description: str = ""
     identifier: str = ""
     language: str = "en"
     deadline: Deadline = field(default=NEVER)
+    layout: Layout = DEFAULT_LAYOUT
+
+    @property
+    def bio_paragraphs(self) -> list[str]:
+        """The author's bio split into paragraphs at its line breaks."""
+        return [line.strip() for line in self.author_bio.splitlines() if line.strip()]
 
     @property
     def meta_line(self) -> str:

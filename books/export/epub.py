@@ -4,7 +4,13 @@ One XHTML document per chapter and per subchapter (so output is produced chapter
 title page, an EPUB 3 navigation document built from the outline (subchapters nested under their
 chapter; it is also in the spine as the visible contents page) and an NCX for EPUB 2 readers.
 Content is re-serialised from blocks with every text escaped: no author HTML reaches the file.
-Headings: chapter h1, subchapter h2, the content's h1-h3 as h3-h5.
+Headings: chapter h1, subchapter h2, the content's h1-h3 as h3-h5. The author's bio is an
+"About the Author" page after the last chapter (in the navigation too).
+
+The style sheet is the layout's (`book_css`): a template sets the font stacks (its Word font
+first, then its family), the size relative to the reader's default (font size / 11 pt), the
+line height, the paragraph indent, the heading weight and alignment, how far down a chapter
+opens and the stacked "Chapter n" label. Page size and margins do not apply: an EPUB reflows.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from typing import BinaryIO
 from ebooklib import epub
 
 from books.export.blocks import Block, Heading, ListBlock, Run
-from books.export.document import CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.document import ABOUT_AUTHOR_TITLE, CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.layout import Layout, chapter_heading
 
+_STACKS = {"serif": "Georgia, serif", "sans": "Helvetica, Arial, sans-serif"}
 _CSS = """body { font-family: serif; line-height: 1.5; }
 h1, h2, h3, h4, h5 { font-family: sans-serif; }
 .title-page { text-align: center; margin-top: 20%; }
@@ -26,7 +34,37 @@ h1, h2, h3, h4, h5 { font-family: sans-serif; }
 .empty { font-style: italic; color: #555; }
 blockquote { margin: 1em 2em; font-style: italic; }
 pre { font-family: monospace; white-space: pre-wrap; }
+.chapter-label { text-align: center; }
 """
+
+
+def _stack(font: str | None, family: str) -> str:
+    return f'"{font}", {_STACKS[family]}' if font else _STACKS[family]
+
+
+def book_css(layout: Layout) -> str:
+    """The style sheet of an export under `layout` (module docstring); the default formatting
+    keeps the plain sheet."""
+    if layout.template_id is None and not layout.custom:
+        return _CSS
+    size = layout.font_size
+    align = layout.heading_align
+    rules = [
+        f"/* layout: {layout.template_id or 'default'} */",
+        f"body {{ font-family: {_stack(layout.docx_body_font, layout.body_family)}; "
+        f"font-size: {size / 11:.3f}em; line-height: {layout.line_height:g}; }}",
+        f"h1, h2, h3, h4, h5, .chapter-label {{ font-family: "
+        f"{_stack(layout.docx_heading_font, layout.heading_family)}; "
+        f"font-weight: {'bold' if layout.heading_bold else 'normal'}; "
+        f"font-style: {'italic' if layout.heading_italic else 'normal'}; }}",
+        f"h1 {{ text-align: {align}; margin-top: {layout.opening_drop / size:.2f}em; }}",
+        f".chapter-label {{ text-align: {align}; "
+        f"margin-top: {layout.opening_drop / size:.2f}em; margin-bottom: 0; }}",
+        ".chapter-label + h1 { margin-top: 0.3em; }",
+        f".chapter p {{ text-indent: {layout.first_line_indent / size:.2f}em; }}",
+        ".chapter p.description, .chapter p.empty { text-indent: 0; }",
+    ]
+    return _CSS + "\n".join(rules) + "\n"
 
 
 def _inline(runs: list[Run]) -> str:
@@ -119,7 +157,9 @@ def _navigation(doc: ExportDocument) -> tuple[dict, list]:
 def _chapter_item(chapter, file_name: str, doc: ExportDocument, style) -> epub.EpubHtml:
     entry = chapter.entry
     level = entry.level
-    parts = [f"<h{level}>{escape(entry.heading)}</h{level}>"]
+    label, heading = chapter_heading(entry, doc.layout)
+    parts = [f'<p class="chapter-label">{escape(label)}</p>'] if label else []
+    parts.append(f"<h{level}>{escape(heading)}</h{level}>")
     if chapter.description:
         parts.append(f'<p class="description">{escape(chapter.description)}</p>')
     if chapter.blocks:
@@ -132,7 +172,17 @@ def _chapter_item(chapter, file_name: str, doc: ExportDocument, style) -> epub.E
         file_name=file_name,
         lang=doc.language,
     )
-    item.content = "".join(parts)
+    item.content = f'<div class="chapter">{"".join(parts)}</div>'
+    item.add_item(style)
+    return item
+
+
+def _about_item(doc: ExportDocument, style) -> epub.EpubHtml:
+    item = epub.EpubHtml(
+        uid="about-author", title=ABOUT_AUTHOR_TITLE, file_name="about.xhtml", lang=doc.language
+    )
+    paragraphs = "".join(f"<p>{escape(text)}</p>" for text in doc.bio_paragraphs)
+    item.content = f'<div class="about"><h1>{ABOUT_AUTHOR_TITLE}</h1>{paragraphs}</div>'
     item.add_item(style)
     return item
 
@@ -141,7 +191,7 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
     book = epub.EpubBook()
     _metadata(book, doc)
     style = epub.EpubItem(
-        uid="style", file_name="style/book.css", media_type="text/css", content=_CSS
+        uid="style", file_name="style/book.css", media_type="text/css", content=book_css(doc.layout)
     )
     book.add_item(style)
     title_page = _title_page(doc, style)
@@ -155,6 +205,11 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
         item = _chapter_item(chapter, file_names[chapter.entry.key], doc, style)
         book.add_item(item)
         spine.append(item)
+    if doc.author_bio:
+        about = _about_item(doc, style)
+        book.add_item(about)
+        spine.append(about)
+        book.toc.append(epub.Link("about.xhtml", ABOUT_AUTHOR_TITLE, "nav-about"))
 
     book.add_item(epub.EpubNcx())
     book.add_item(nav)

@@ -7,6 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from books.export.templates import TEMPLATE_IDS
+
+# The options of the formats that take an export template (books.export.layout).
+_LAYOUT = {"template_id": list(TEMPLATE_IDS), "custom_options": "json object"}
+
 
 @dataclass(frozen=True)
 class ExportFormat:
@@ -15,7 +20,7 @@ class ExportFormat:
     description: str
     mime_type: str
     extension: str  # with the dot
-    renderer_module: str  # books.export.<module> with `render(doc, out, **options)`
+    renderer_module: str  # books.export.<module> with `render(doc, out)`
     library: str  # the third-party module the renderer needs
     options: dict = field(default_factory=dict)
 
@@ -44,7 +49,7 @@ FORMATS: dict[str, ExportFormat] = {
             ".pdf",
             "books.export.pdf",
             "reportlab",
-            {"page_size": ["letter", "A4"], "include_empty_chapters": "boolean"},
+            {"page_size": ["letter", "A4"], "include_empty_chapters": "boolean", **_LAYOUT},
         ),
         ExportFormat(
             "docx",
@@ -54,7 +59,7 @@ FORMATS: dict[str, ExportFormat] = {
             ".docx",
             "books.export.word",
             "docx",
-            {"include_empty_chapters": "boolean"},
+            {"include_empty_chapters": "boolean", **_LAYOUT},
         ),
         ExportFormat(
             "epub",
@@ -64,7 +69,7 @@ FORMATS: dict[str, ExportFormat] = {
             ".epub",
             "books.export.epub",
             "ebooklib",
-            {"include_empty_chapters": "boolean"},
+            {"include_empty_chapters": "boolean", **_LAYOUT},
         ),
         ExportFormat(
             "markdown",

@@ -2,7 +2,9 @@
 
 Layout: "# Title", subtitle, "by Author", the genre/audience line, description, a "Table of
 Contents" list (subchapters nested), then "## Chapter n: Title" per chapter and "### n.m Title"
-per subchapter, the description in italics, and the content with its h1-h3 as ####-######.
+per subchapter, the description in italics, and the content with its h1-h3 as ####-######;
+the author's bio closes the file under "## About the Author". Templates do not apply (plain
+text has no page, font or spacing).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 from books.export.blocks import Block, Heading, ListBlock, Paragraph, Run
-from books.export.document import CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.document import ABOUT_AUTHOR_TITLE, CONTENTS_TITLE, NO_CONTENT, ExportDocument
 
 # No chapter text may become raw HTML (or an autolink, an entity, an image) in a CommonMark
 # renderer: every `<`, `>` and `&` outside code is backslash-escaped, code spans and fenced
@@ -193,3 +195,6 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
         elif not chapter.heading_only:
             parts.append(f"*{escape(NO_CONTENT)}*")
         write("\n\n" + "\n\n".join(parts) + "\n")
+    if doc.author_bio:
+        about = [f"## {ABOUT_AUTHOR_TITLE}", *(escape(text) for text in doc.bio_paragraphs)]
+        write("\n\n" + "\n\n".join(about) + "\n")

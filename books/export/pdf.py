@@ -1,121 +1,49 @@
 """PDF renderer (reportlab platypus).
 
-Layout of the reference export: 72 pt margins, a title page (title 24 pt, subtitle, "by author",
-the genre/audience line, description), a contents page, then each chapter on a new page with its
-heading (20 pt; subchapters 16 pt) and content in 11 pt justified text; empty chapters print
-"(No content yet)" in italics. Chapters are also PDF bookmarks (subchapters nested), and pages
-after the title page carry a page number.
+Layout: the document's `layout` (books.export.layout: the default formatting of the reference
+export - letter or A4, 72 pt margins, 11 pt serif, 20 pt chapter headings - or a template with
+the caller's overrides). A title page (title 24 pt, subtitle, "by author", the genre/audience
+line, description), a contents page, then each chapter on a new page (lowered by the template's
+chapter-opening drop, with its "Chapter n" label line when the template stacks it), subchapters
+at 0.8 of the chapter heading size, content justified with the template's first-line indent;
+empty chapters print "(No content yet)" in italics; the author's bio closes the book as "About
+the Author". Chapters are also PDF bookmarks (subchapters nested), and pages after the title
+page carry the template's running header and footer (by default only the page number).
 
 Streaming: platypus consumes a list of flowables from the front. `_LazyFlowables` is that list,
 refilled from a generator that converts one chapter at a time, so the flowables of the whole book
 never exist at once; what accumulates is reportlab's own compressed page output.
 
-Fonts: DejaVu Serif (wide Unicode coverage) when it is installed, else the built-in Times family
-(Latin-1 only: other characters render as boxes).
+Fonts: the layout's families from books.export.fonts (DejaVu when installed, else the built-in
+Times/Helvetica/Courier).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import BinaryIO
 from xml.sax.saxutils import escape as xml_escape
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
-from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
 from reportlab.platypus.flowables import Flowable
 
 from books.export.blocks import Block, Heading, ListBlock, Run
 from books.export.blocks import Paragraph as TextParagraph
-from books.export.document import CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.document import ABOUT_AUTHOR_TITLE, CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.fonts import pdf_family
+from books.export.layout import Layout, chapter_heading, running_text
+from books.export.pdf_styles import pdf_styles
 
-PAGE_SIZES = {"letter": letter, "A4": A4}
-MARGIN = 72
 _BUFFER = 64  # flowables kept ahead of the layout engine
-
-_FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/local/share/fonts",
-)
-_fonts: tuple[str, str] | None = None
-
-
-def _register_fonts() -> tuple[str, str]:
-    """(body family, monospace family) registered with reportlab, once per process."""
-    global _fonts
-    if _fonts is not None:
-        return _fonts
-    files = {
-        "AADejaVuSerif": "DejaVuSerif.ttf",
-        "AADejaVuSerif-Bold": "DejaVuSerif-Bold.ttf",
-        "AADejaVuSerif-Italic": "DejaVuSerif-Italic.ttf",
-        "AADejaVuSerif-BoldItalic": "DejaVuSerif-BoldItalic.ttf",
-        "AADejaVuSansMono": "DejaVuSansMono.ttf",
-    }
-    for directory in _FONT_DIRS:
-        paths = {name: os.path.join(directory, file) for name, file in files.items()}
-        if all(os.path.exists(path) for path in paths.values()):
-            try:
-                for name, path in paths.items():
-                    pdfmetrics.registerFont(TTFont(name, path))
-                pdfmetrics.registerFontFamily(
-                    "AADejaVuSerif",
-                    normal="AADejaVuSerif",
-                    bold="AADejaVuSerif-Bold",
-                    italic="AADejaVuSerif-Italic",
-                    boldItalic="AADejaVuSerif-BoldItalic",
-                )
-                _fonts = ("AADejaVuSerif", "AADejaVuSansMono")
-                return _fonts
-            except Exception:  # a broken font file: fall back to the built-in fonts
-                break
-    _fonts = ("Times-Roman", "Courier")
-    return _fonts
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    body_font, mono = _register_fonts()
-    base = ParagraphStyle("Body", fontName=body_font, fontSize=11, leading=15, spaceAfter=7)
-    body = ParagraphStyle("BodyJustified", parent=base, alignment=TA_JUSTIFY)
-
-    def heading(name: str, size: float, before: float, after: float) -> ParagraphStyle:
-        return ParagraphStyle(
-            name,
-            parent=base,
-            fontSize=size,
-            leading=size * 1.25,
-            spaceBefore=before,
-            spaceAfter=after,
-            keepWithNext=1,
-        )
-
-    return {
-        "body": body,
-        "title": ParagraphStyle(
-            "BookTitle", parent=base, fontSize=24, leading=30, alignment=TA_CENTER, spaceAfter=18
-        ),
-        "subtitle": ParagraphStyle(
-            "BookSubtitle", parent=base, fontSize=16, leading=20, alignment=TA_CENTER, spaceAfter=14
-        ),
-        "center": ParagraphStyle("Center", parent=base, alignment=TA_CENTER, spaceAfter=10),
-        "contents": heading("Contents", 20, 0, 16),
-        "toc1": ParagraphStyle("Toc1", parent=base, spaceAfter=4),
-        "toc2": ParagraphStyle("Toc2", parent=base, leftIndent=20, spaceAfter=3),
-        "chapter1": heading("Chapter", 20, 0, 14),
-        "chapter2": heading("Subchapter", 16, 18, 10),
-        "h1": heading("H1", 15, 12, 6),
-        "h2": heading("H2", 13, 10, 5),
-        "h3": heading("H3", 12, 8, 4),
-        "description": ParagraphStyle("Description", parent=base, spaceAfter=12),
-        "quote": ParagraphStyle("Quote", parent=body, leftIndent=24, rightIndent=24),
-        "code": ParagraphStyle("Code", parent=base, fontName=mono, fontSize=9, leading=11),
-        "list": ParagraphStyle("List", parent=base, spaceAfter=3, bulletFontName=body_font),
-    }
 
 
 def _markup(runs: list[Run], mono: str) -> str:
@@ -139,7 +67,29 @@ def _markup(runs: list[Run], mono: str) -> str:
 
 
 class _BookTemplate(SimpleDocTemplate):
-    """Adds a PDF bookmark (outline entry) for every chapter heading where it is drawn."""
+    """Adds a PDF bookmark (outline entry) for every chapter heading where it is drawn, and
+    sets text exactly at the layout's margins (SimpleDocTemplate's own frame pads them by 6 pt
+    on every side)."""
+
+    def build(self, flowables, *, onFirstPage, onLaterPages):  # noqa: N803 - reportlab names
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate("First", [frame], onPage=onFirstPage, pagesize=self.pagesize),
+                PageTemplate("Later", [frame], onPage=onLaterPages, pagesize=self.pagesize),
+            ]
+        )
+        BaseDocTemplate.build(self, flowables)  # SimpleDocTemplate switches First -> Later
 
     def afterFlowable(self, flowable):  # noqa: N802 - reportlab hook name
         bookmark = getattr(flowable, "_bookmark", None)
@@ -195,8 +145,7 @@ def _list_flowables(lst: ListBlock, styles, mono: str, depth: int) -> Iterator[F
             yield from _list_flowables(child, styles, mono, depth + 1)
 
 
-def _story(doc: ExportDocument, styles) -> Iterator[Flowable]:
-    _, mono = _register_fonts()
+def _front(doc: ExportDocument, styles) -> Iterator[Flowable]:
     yield Spacer(1, 120)
     yield Paragraph(xml_escape(doc.title), styles["title"])
     if doc.subtitle:
@@ -212,13 +161,38 @@ def _story(doc: ExportDocument, styles) -> Iterator[Flowable]:
     yield Paragraph(CONTENTS_TITLE, styles["contents"])
     for entry in doc.outline:
         yield Paragraph(xml_escape(entry.contents_line), styles[f"toc{entry.level}"])
+
+
+def _opening(heading: str, label, styles, layout: Layout, bookmark) -> Iterator[Flowable]:
+    """A new page, the chapter-opening drop, the label line (when stacked), then the heading;
+    the first of them is the bookmark's target."""
+    if layout.opening_new_page:
+        yield PageBreak()
+    if layout.opening_drop:
+        yield Spacer(1, layout.opening_drop)
+    lines = [(label, "label")] if label else []
+    lines.append((heading, "chapter1"))
+    for index, (text, style) in enumerate(lines):
+        flowable = Paragraph(xml_escape(text), styles[style])
+        if index == 0:
+            flowable._bookmark = bookmark
+        yield flowable
+
+
+def _story(doc: ExportDocument, styles) -> Iterator[Flowable]:
+    layout = doc.layout
+    mono = pdf_family("mono").regular
+    yield from _front(doc, styles)
     for chapter in doc.iter_chapters():
         entry = chapter.entry
+        label, heading = chapter_heading(entry, layout)
+        bookmark = (f"ch-{entry.number}", entry.heading, entry.level - 1)
         if entry.level == 1:
-            yield PageBreak()
-        heading = Paragraph(xml_escape(entry.heading), styles[f"chapter{entry.level}"])
-        heading._bookmark = (f"ch-{entry.number}", entry.heading, entry.level - 1)
-        yield heading
+            yield from _opening(heading, label, styles, layout, bookmark)
+        else:
+            flowable = Paragraph(xml_escape(heading), styles["chapter2"])
+            flowable._bookmark = bookmark
+            yield flowable
         if chapter.description:
             yield Paragraph(f"<i>{xml_escape(chapter.description)}</i>", styles["description"])
         if chapter.blocks:
@@ -226,36 +200,56 @@ def _story(doc: ExportDocument, styles) -> Iterator[Flowable]:
                 yield from _block_flowables(block, styles, mono)
         elif not chapter.heading_only:
             yield Paragraph(f"<i>{NO_CONTENT}</i>", styles["body"])
+    if doc.author_bio:
+        bookmark = ("about-author", ABOUT_AUTHOR_TITLE, 0)
+        yield from _opening(ABOUT_AUTHOR_TITLE, None, styles, layout, bookmark)
+        for paragraph in doc.bio_paragraphs:
+            yield Paragraph(xml_escape(paragraph), styles["body"])
 
 
-def render(doc: ExportDocument, out: BinaryIO, *, page_size: str = "letter") -> None:
-    styles = _styles()
-    body_font, _ = _register_fonts()
+def _running(doc: ExportDocument):
+    """The onLaterPages hook: the deadline check, then header and footer in the body font."""
+    layout = doc.layout
+    font = pdf_family(layout.body_family).regular
+    left, right = layout.header
+    margins = layout.margins
+
+    def draw(canvas, document):
+        doc.deadline.check()
+        texts = {
+            key: running_text(text, title=doc.title, author=doc.author_name, page=document.page)
+            for key, text in (("left", left), ("right", right), ("footer", layout.footer))
+        }
+        canvas.saveState()
+        canvas.setFont(font, 9)
+        top = layout.page_height - margins.top / 2
+        if texts["left"]:
+            canvas.drawString(margins.inside, top, texts["left"])
+        if texts["right"]:
+            canvas.drawRightString(layout.page_width - margins.outside, top, texts["right"])
+        if texts["footer"]:
+            canvas.drawCentredString(layout.page_width / 2, margins.bottom / 2, texts["footer"])
+        canvas.restoreState()
+
+    return draw
+
+
+def render(doc: ExportDocument, out: BinaryIO) -> None:
+    layout = doc.layout
     template = _BookTemplate(
         out,
-        pagesize=PAGE_SIZES[page_size],
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+        pagesize=(layout.page_width, layout.page_height),
+        leftMargin=layout.margins.inside,
+        rightMargin=layout.margins.outside,
+        topMargin=layout.margins.top,
+        bottomMargin=layout.margins.bottom,
         title=doc.title,
         author=doc.author_name,
         subject=doc.subtitle or doc.description[:200],
         creator="Auto Author",
     )
-
-    def page_number(canvas, document):
-        canvas.saveState()
-        canvas.setFont(body_font, 9)
-        canvas.drawCentredString(document.pagesize[0] / 2, MARGIN / 2, str(document.page))
-        canvas.restoreState()
-
-    def check_deadline(canvas, document):
-        doc.deadline.check()
-        page_number(canvas, document)
-
     template.build(
-        _LazyFlowables(_story(doc, styles)),
+        _LazyFlowables(_story(doc, pdf_styles(layout))),
         onFirstPage=lambda canvas, document: doc.deadline.check(),
-        onLaterPages=check_deadline,
+        onLaterPages=_running(doc),
     )

@@ -34,6 +34,7 @@ from books.export.document import (
     SourceChapter,
     select_chapters,
 )
+from books.export.layout import DEFAULT_LAYOUT, Layout
 from books.selectors import chapter_documents, chapter_visible_stats, chapters_flat, toc_iter_nodes
 
 BATCH_SIZE = 8
@@ -48,6 +49,11 @@ def author_name(user) -> str:
     if display:
         return display
     return f"{user.first_name or ''} {user.last_name or ''}".strip()
+
+
+def author_bio(user) -> str:
+    """The owner's profile bio (empty when unset)."""
+    return (getattr(user, "bio", None) or "").strip() if user is not None else ""
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -87,9 +93,11 @@ class BookExportSource:
     def __init__(
         self, book, *, owner=None, deadline: Deadline = NEVER, batch_size: int = BATCH_SIZE
     ):
-        """`owner`: the book's owner when the caller already has it (saves a query)."""
+        """`owner`: the book's owner when the caller already has it (saves a query). The author
+        printed is always the book's owner, whoever exports (a collaborator's export of a
+        shared book still names the owner), so any other user passed is ignored."""
         self.book = book
-        self.owner = owner
+        self.owner = owner if owner is not None and owner.pk == book.owner_id else None
         self.deadline = deadline
         self.batch_size = batch_size
         deadline.check()
@@ -126,8 +134,9 @@ class BookExportSource:
         )
 
     # -- the document -----------------------------------------------------------------------
-    def document(self, *, include_empty: bool) -> ExportDocument:
+    def document(self, *, include_empty: bool, layout: Layout = DEFAULT_LAYOUT) -> ExportDocument:
         book = self.book
+        owner = self.owner or book.owner
         rows = {row["id"]: row for row in self.rows if row.get("id")}
         sources = [
             SourceChapter(
@@ -161,7 +170,8 @@ class BookExportSource:
         return ExportDocument(
             title=clean_text(book.title).strip() or "Untitled",
             subtitle=clean_text(book.subtitle).strip(),
-            author_name=clean_text(author_name(self.owner or book.owner)),
+            author_name=clean_text(author_name(owner)),
+            author_bio=clean_text(author_bio(owner)),
             genre=clean_text(book.genre).strip(),
             target_audience=clean_text(book.target_audience).strip(),
             description=clean_text(book.description).strip(),
@@ -169,4 +179,5 @@ class BookExportSource:
             outline=outline,
             chapters=Reiterable(generate),
             deadline=self.deadline,
+            layout=layout,
         )

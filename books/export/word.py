@@ -6,8 +6,11 @@ genre/audience line, description), a page break, "Table of Contents" with one li
 subchapters as Heading 2 ("n.m Title"), the description in italics and the content: its h1-h3 as
 Heading 3-5, paragraphs, lists (numbered/bulleted by hand, so every list restarts at 1), quotes
 (Quote style), code (Courier New); empty chapters print "(No content yet)" in italics. Links keep
-their text. The document is built chapter by chapter from the document's iterator; python-docx
-holds the one in-memory copy until it is saved.
+their text. The author's bio closes the book under "About the Author". A template
+(books.export.word_layout) sets the page, fonts and spacing, lowers each chapter opening by its
+drop, sets its heading as the template says ("Chapter Three" above the title, "3. Title", ...)
+and indents body paragraphs. The document is built chapter by chapter from the document's
+iterator; python-docx holds the one in-memory copy until it is saved.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Inches, Pt
 
 from books.export.blocks import Block, Heading, ListBlock, Run
-from books.export.document import CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.document import ABOUT_AUTHOR_TITLE, CONTENTS_TITLE, NO_CONTENT, ExportDocument
+from books.export.layout import Layout, chapter_heading
+from books.export.word_layout import apply_layout, set_font_name
 
 MONO = "Courier New"
 
@@ -49,7 +54,7 @@ def _list(document, lst: ListBlock, depth: int) -> None:
             _list(document, child, depth + 1)
 
 
-def _block(document, block: Block) -> None:
+def _block(document, block: Block, indent: float = 0.0) -> None:
     if isinstance(block, Heading):
         _runs(document.add_heading(level=2 + block.level), block.runs)
     elif isinstance(block, ListBlock):
@@ -65,11 +70,35 @@ def _block(document, block: Block) -> None:
                 run.add_break(WD_BREAK.LINE)
     else:
         style = "Quote" if block.kind == "quote" else None
-        _runs(document.add_paragraph(style=style), block.runs)
+        paragraph = document.add_paragraph(style=style)
+        if indent and style is None:
+            paragraph.paragraph_format.first_line_indent = Pt(indent)
+        _runs(paragraph, block.runs)
+
+
+def _opening(document, heading: str, label: str | None, layout: Layout) -> None:
+    """A chapter's first page: the page break, the label line (stacked openings) in the
+    heading font, the Heading 1; the first of them lowered by the template's drop."""
+    if layout.opening_new_page:
+        document.add_page_break()
+    first = None
+    if label:
+        first = document.add_paragraph()
+        run = first.add_run(label)
+        run.font.size = Pt(layout.heading_size * 0.65)
+        if layout.docx_heading_font:
+            set_font_name(run.font, run._r, layout.docx_heading_font)
+        first.alignment = WD_ALIGN_PARAGRAPH.CENTER if layout.heading_align == "center" else None
+        first.paragraph_format.keep_with_next = True
+    paragraph = document.add_heading(heading, level=1)
+    if layout.opening_drop:
+        (first or paragraph).paragraph_format.space_before = Pt(layout.opening_drop)
 
 
 def render(doc: ExportDocument, out: BinaryIO) -> None:
     document = Document()
+    layout = doc.layout
+    apply_layout(document, layout, title=doc.title, author=doc.author_name)
     props = document.core_properties
     props.title = doc.title[:255]
     props.author = doc.author_name[:255]
@@ -98,15 +127,21 @@ def render(doc: ExportDocument, out: BinaryIO) -> None:
 
     for chapter in doc.iter_chapters():
         entry = chapter.entry
+        label, heading = chapter_heading(entry, layout)
         if entry.level == 1:
-            document.add_page_break()
-        document.add_heading(entry.heading, level=entry.level)
+            _opening(document, heading, label, layout)
+        else:
+            document.add_heading(heading, level=2)
         if chapter.description:
             document.add_paragraph().add_run(chapter.description).italic = True
         if chapter.blocks:
             for block in chapter.blocks:
-                _block(document, block)
+                _block(document, block, layout.first_line_indent)
         elif not chapter.heading_only:
             document.add_paragraph().add_run(NO_CONTENT).italic = True
+    if doc.author_bio:
+        _opening(document, ABOUT_AUTHOR_TITLE, None, layout)
+        for text in doc.bio_paragraphs:
+            document.add_paragraph(text)
     doc.deadline.check()
     document.save(out)

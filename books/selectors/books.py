@@ -5,22 +5,26 @@ from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
 from books.models import Book, Chapter, ChapterStatus
 from books.rules import summary_meets_minimum, word_count
+from books.selectors.access import readable_filter
 from books.selectors.chapters import chapters_flat
 from books.selectors.toc import toc_chapter_ids
 
 BOOK_NOT_FOUND = "Book not found"
+# What the role check reads (books.selectors.access.book_role) and what a write needs to
+# invalidate every reader's cached list (books.read_cache.book_writes): loaded with every book.
+BOOK_ACCESS_FIELDS = ("owner_id", "collaborators", "collaborator_ids", "collaborators_version")
 
 
 def book_find(*, book_id, fields: tuple[str, ...] | None = None) -> Book | None:
     """The live (not deleted) book `book_id` (a 24-hex string or ObjectId), None when the id is
     malformed or names no live book. One database read; `fields` restricts the projection (the
-    owner is always loaded, for the permission check)."""
+    owner and the collaborators are always loaded, for the permission check)."""
     oid = parse_object_id(book_id)
     if oid is None:
         return None
     queryset = Book.objects.filter(pk=oid, deleted_at=None)
     if fields is not None:
-        queryset = queryset.only("owner_id", *fields)
+        queryset = queryset.only(*BOOK_ACCESS_FIELDS, *fields)
     return one_or_none(queryset)
 
 
@@ -41,6 +45,8 @@ BOOK_RESPONSE_FIELDS = (
     "toc_items",
     "published",
     "collaborators",
+    "collaborator_ids",
+    "collaborators_version",
     "toc",
 )
 
@@ -105,11 +111,12 @@ def books_with_outline(*, books) -> list[Book]:
 
 
 def book_list(*, owner):
-    """The books of `owner` that are not being deleted, newest first (updated_at descending, id
-    as tie-break so pages are stable), projected on the BookResponse fields. Slicing it costs
-    one MongoDB command whatever the number of books, counting it one more."""
+    """The books `owner` owns or collaborates on that are not being deleted, newest first
+    (updated_at descending, id as tie-break so pages are stable), projected on the BookResponse
+    fields. Slicing it costs one MongoDB command whatever the number of books, counting it one
+    more (the owner index and the collaborators' multikey index serve the two branches)."""
     return (
-        Book.objects.filter(owner=owner, deleted_at=None)
+        Book.objects.filter(readable_filter(owner), deleted_at=None)
         .only(*BOOK_RESPONSE_FIELDS)
         .order_by("-updated_at", "-id")
     )

@@ -18,11 +18,13 @@ from books.models import (
     Chapter,
     ChapterAccessLog,
     ChapterStatus,
+    RevisionSource,
     chapter_status_normalize,
 )
 from books.read_cache import invalidates
 from books.rules import saved_reading_time, word_count
 from books.selectors import CHAPTER_NOT_FOUND, toc_node_find
+from books.services.revisions.writes import chapter_revision_record
 from books.services.toc import actor_id_of, chapter_document_ensure
 
 logger = logging.getLogger("books.chapters")
@@ -159,6 +161,7 @@ def chapter_content_save(
     expected_version: int | None,
     auto_update_metadata: bool = True,
     actor,
+    source: str = RevisionSource.AUTOSAVE,
 ) -> Chapter:
     """Save a chapter's content (the editor's autosave) with a compare-and-swap on the chapter's
     own `version`, so saves to different chapters never touch each other and two saves of the
@@ -174,7 +177,9 @@ def chapter_content_save(
     so export stats and chapter selection never parse the HTML again.
     The chapter must be listed by the TOC (404 "Chapter not found"). Also bumps the book's
     `updated_at` (not its TOC version) and writes a `chapter_content_update` audit row (content by
-    length) and an `update_content` access log. Returns the saved Chapter."""
+    length) and an `update_content` access log, and keeps the new text as a revision of
+    `source` (`books.services.revisions`: one more command, autosaves collapse). Returns the
+    saved Chapter."""
     if toc_node_find(book.toc, chapter_id) is None:
         raise chapter_not_found()
     chapter, old_length, old_version = _content_swap(
@@ -184,32 +189,48 @@ def chapter_content_save(
         expected_version=expected_version,
         auto_update_metadata=auto_update_metadata,
     )
+    chapter_revision_record(chapter=chapter, previous=old_version, source=source, actor=actor)
+    Book.objects.filter(pk=book.pk).update(updated_at=chapter.updated_at)
+    _content_save_trail(
+        book=book,
+        chapter=chapter,
+        old_length=old_length,
+        old_version=old_version,
+        auto_update_metadata=auto_update_metadata,
+        actor=actor,
+    )
+    return chapter
+
+
+def _content_save_trail(
+    *, book: Book, chapter: Chapter, old_length: int, old_version: int, auto_update_metadata, actor
+) -> None:
+    """The `update_content` access log (best effort) and the `chapter_content_update` audit row
+    (content by length) of a content save."""
     now = chapter.updated_at
-    Book.objects.filter(pk=book.pk).update(updated_at=now)
     access_log_record(
         user=actor,
         book=book,
-        chapter_id=chapter_id,
+        chapter_id=chapter.chapter_id,
         access_type=AccessType.UPDATE_CONTENT,
         metadata={
-            "content_length": len(content),
+            "content_length": len(chapter.content),
             "auto_updated_metadata": auto_update_metadata,
             "update_timestamp": now.isoformat(),
         },
         best_effort=True,
     )
     changes: dict[str, Any] = {
-        "content": [old_length, len(content)],
+        "content": [old_length, len(chapter.content)],
         "version": [old_version, chapter.version],
     }
     chapter_audit_record(
         action="chapter_content_update",
         book=book,
-        chapter_id=chapter_id,
+        chapter_id=chapter.chapter_id,
         changes=changes,
         actor=actor,
     )
-    return chapter
 
 
 def tab_state_save(

@@ -5,10 +5,7 @@ resource_type "book"); changes {"cover_image_url": [old, new], "cover_thumbnail_
 (URLs longer than 200 characters by length).
 """
 
-import io
-import logging
 import uuid
-from urllib.parse import unquote, urlparse
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,16 +17,18 @@ from autoauthor.core.errors import Conflict, Invalid, NotFound
 from autoauthor.images import (
     IMAGE_CONTENT_TYPES,
     IMAGE_EXTENSIONS,
+    IMAGE_JPEG_QUALITY,
     IMAGE_MAX_BYTES,
     IMAGE_MAX_PIXELS,
+    image_jpeg_encode,
     image_upload_decode,
+    stored_image_delete,
+    stored_image_name,
 )
 from autoauthor.queries import one_or_none
 from books.models import Book
 from books.read_cache import invalidates
 from books.selectors import BOOK_NOT_FOUND
-
-logger = logging.getLogger("books.services")
 
 COVER_ALLOWED_EXTENSIONS = IMAGE_EXTENSIONS
 COVER_ALLOWED_CONTENT_TYPES = IMAGE_CONTENT_TYPES
@@ -37,15 +36,9 @@ COVER_MAX_BYTES = IMAGE_MAX_BYTES
 COVER_MAX_PIXELS = IMAGE_MAX_PIXELS
 COVER_MAX_SIZE = (1200, 1800)
 COVER_THUMBNAIL_SIZE = (300, 450)
-COVER_JPEG_QUALITY = 85
+COVER_JPEG_QUALITY = IMAGE_JPEG_QUALITY
 COVER_DIR = "cover_images"
 COVER_CAS_ATTEMPTS = 5
-
-
-def _jpeg_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=COVER_JPEG_QUALITY, optimize=True)
-    return buffer.getvalue()
 
 
 def cover_image_process(upload) -> tuple[bytes, bytes]:
@@ -63,37 +56,28 @@ def cover_image_process(upload) -> tuple[bytes, bytes]:
     try:
         thumbnail = cover.copy()
         thumbnail.thumbnail(COVER_THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
-        return _jpeg_bytes(cover), _jpeg_bytes(thumbnail)
     except (OSError, ValueError) as exc:
         raise Invalid("Invalid image file", code="invalid_image") from exc
+    return (
+        image_jpeg_encode(image=cover, quality=COVER_JPEG_QUALITY),
+        image_jpeg_encode(image=thumbnail, quality=COVER_JPEG_QUALITY),
+    )
+
+
+def _cover_folder(book_pk) -> str:
+    return f"{COVER_DIR}/{book_pk}/"
 
 
 def _cover_storage_name(*, book_pk, url: str | None) -> str | None:
     """The storage name behind a cover URL this service stored for this book, else None. Only
     names under cover_images/<book id>/ qualify, so a URL a client typed into
     `cover_image_url` can never make us delete someone else's file."""
-    if not url:
-        return None
-    path = unquote(urlparse(url).path)
-    prefix = f"{COVER_DIR}/{book_pk}/"
-    index = path.find(prefix)
-    if index < 0:
-        return None
-    name = path[index:]
-    if ".." in name.split("/") or "\\" in name:
-        return None
-    return name
+    return stored_image_name(url=url, folder=_cover_folder(book_pk))
 
 
 def cover_file_delete(*, book_pk, url: str | None) -> None:
     """Best effort: a file that cannot be deleted is logged, never an error for the client."""
-    name = _cover_storage_name(book_pk=book_pk, url=url)
-    if name is None:
-        return
-    try:
-        default_storage.delete(name)
-    except Exception:  # storage backends raise their own error types (OSError, botocore, ...)
-        logger.warning("Could not delete cover file %s", name, exc_info=True)
+    stored_image_delete(url=url, folder=_cover_folder(book_pk))
 
 
 def _audit_value(value: str | None):

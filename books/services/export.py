@@ -9,11 +9,15 @@
   and pages and abandon the work, so a timed-out export does not keep a worker busy.
 - The output is written to a SpooledTemporaryFile (memory up to SPOOL_MAX_BYTES, disk beyond),
   which the response streams and closes.
+- Layout (PDF, DOCX, EPUB): `template_id`, `custom_options` and, for PDF, `page_size` resolve
+  to one `books.export.layout.Layout` before anything is read or rendered (an unknown template
+  or a bad option is 400 at once; rules in that module). Markdown takes none of them.
+- The author printed (name and bio) is the book owner's profile, whoever exports.
 - Each successful export writes one ChapterAccessLog row: access_type export_<format>,
   chapter_id "export" (the log's chapter_id is required; the export covers the whole book, so a
   fixed marker that no TOC chapter id can take is stored), metadata {format, chapters_exported,
-  include_empty_chapters, size_bytes[, page_size]}. The reference tried to store None there and
-  silently lost every row.
+  include_empty_chapters, size_bytes[, page_size][, template_id][, custom_options]}. The
+  reference tried to store None there and silently lost every row.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ from autoauthor.core.errors import (
     ServiceUnavailable,
 )
 from books.export import FORMATS, Deadline, ExportCancelled
+from books.export.options import export_options
 from books.export.source import BookExportSource, book_export_stats
+from books.export.templates import template_specs
 from books.models import AccessType, ChapterAccessLog
 
 logger = logging.getLogger("autoauthor.export")
@@ -111,14 +117,16 @@ def export_render(
 ) -> int:
     """Check the 400 rules and render `book` as `fmt` into `out`, in the calling thread, under
     `deadline` only (no thread pool, no time limit of its own: `book_export` adds those, a
-    background job its own). Returns the number of chapters exported."""
+    background job its own). `options`: see `export_options`. Returns the number of chapters
+    exported."""
+    layout, _ = export_options(fmt=fmt, options=options)
     source = BookExportSource(book, owner=owner, deadline=deadline)
     if source.total_chapters == 0:
         raise Invalid(EXPORT_NO_CHAPTERS, code="export_no_chapters")
     if not include_empty and source.chapters_with_content == 0:
         raise Invalid(EXPORT_NO_CONTENT, code="export_no_content")
-    document = source.document(include_empty=include_empty)
-    FORMATS[fmt].render(document, out, **options)
+    document = source.document(include_empty=include_empty, layout=layout)
+    FORMATS[fmt].render(document, out)
     return len(document.outline)
 
 
@@ -184,17 +192,19 @@ def _discard(future) -> None:
 
 
 def book_export(*, book, user, fmt: str, include_empty: bool = False, **options) -> ExportFile:
-    """Render `book` as `fmt` ("pdf", "docx", "epub", "markdown"; pdf takes page_size) within
-    EXPORT_TIMEOUT_SECONDS and record the export in the access log. Rules: module docstring."""
+    """Render `book` as `fmt` ("pdf", "docx", "epub", "markdown"; pdf takes page_size; pdf,
+    docx and epub take template_id and custom_options) within EXPORT_TIMEOUT_SECONDS and
+    record the export in the access log. Rules: module docstring."""
     export_format = FORMATS[fmt]
     label = _LABELS[fmt]
     export_available(fmt)
+    _, options = export_options(fmt=fmt, options=options)
     timeout = float(settings.EXPORT_TIMEOUT_SECONDS)
     deadline = Deadline(timeout)
     future = _executor.submit(
         _generate,
         book=book,
-        owner=user if user.pk == book.owner_id else None,
+        owner=user,
         fmt=fmt,
         include_empty=include_empty,
         options=options,
@@ -245,10 +255,10 @@ def _is_database_error(exc: BaseException) -> bool:
 
 
 def export_formats(*, book) -> dict:
-    """The formats endpoint body: every format with its availability and options, and the
-    book's stats (flattened chapter count, chapters with visible content, words of the
-    HTML-stripped content, pages at 300 words, at least 1 when there are words), from the
-    counts each content save stored: one projected query, no chapter content read."""
+    """The formats endpoint body: every format with its availability and options, the export
+    templates, and the book's stats (flattened chapter count, chapters with visible content,
+    words of the HTML-stripped content, pages at 300 words, at least 1 when there are words),
+    from the counts each content save stored: one projected query, no chapter content read."""
     return {
         "formats": [
             {
@@ -262,5 +272,11 @@ def export_formats(*, book) -> dict:
             }
             for f in FORMATS.values()
         ],
+        "templates": template_specs(),
         "book_stats": book_export_stats(book=book),
     }
+
+
+def export_templates() -> dict:
+    """The templates endpoint body: every export template's spec (books.export.templates)."""
+    return {"templates": template_specs()}

@@ -85,10 +85,23 @@ def summary_validate(*, summary, partial: bool) -> str | None:
     return text
 
 
+def _summary_version_check(book: Book, expected_version: int | None) -> None:
+    """409 `version_conflict` (with `current_version`) when a guarded write's version is stale."""
+    if expected_version is not None and book.summary_version != expected_version:
+        raise Conflict(
+            "The summary has been modified elsewhere. Please reload and try again.",
+            code="version_conflict",
+            current_version=book.summary_version,
+        )
+
+
 @invalidates
-def book_summary_update(*, book: Book, summary: str) -> Book:
+def book_summary_update(*, book: Book, summary: str, expected_version: int | None = None) -> Book:
     """Store a validated summary. A previous non-empty summary that differs goes to the history
-    as {summary, timestamp} (the last 20 are kept).
+    as {summary, timestamp, version} (the last 20 are kept; `version` is the `summary_version`
+    the text had, which numbers the summary's revisions: books.selectors.revisions).
+    With `expected_version` (a restore) a `summary_version` other than it is 409
+    `version_conflict` with `current_version`, checked on every attempt.
 
     Concurrency: the write is a compare-and-swap on `summary_version`; when another save landed
     between read and write, the book is re-read (its summary now goes to the history) and the
@@ -98,11 +111,14 @@ def book_summary_update(*, book: Book, summary: str) -> Book:
     current = book
     for _ in range(SUMMARY_CAS_ATTEMPTS):
         old = current.summary or ""
+        _summary_version_check(current, expected_version)
         if old == summary:
             return current
         history = list(current.summary_history or [])
         if old:
-            history.append({"summary": old, "timestamp": now_iso()})
+            history.append(
+                {"summary": old, "timestamp": now_iso(), "version": current.summary_version}
+            )
         history = history[-SUMMARY_HISTORY_LIMIT:]
         now = timezone.now()
         swapped = Book.objects.filter(

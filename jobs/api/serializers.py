@@ -7,12 +7,13 @@ from rest_framework import serializers
 from accounts.api.serializers import StrictBooleanField, StrictInput
 from autoauthor.api.fields import ObjectIdField
 from autoauthor.schema import Error
-from books.api.export_serializers import PAGE_SIZES
-from books.api.serializer_fields import StrictCharField
+from books.api.export_serializers import CUSTOM_OPTIONS_HELP, PAGE_SIZES, TemplateIdField
 from books.export import FORMATS
+from books.export.layout import ExportOptionsInvalid
+from books.export.options import LAYOUT_FORMATS, export_options
 from jobs.models import JobKind, JobStatus
 
-TEMPLATES_UNAVAILABLE = "Export templates are not available yet; leave template_id empty."
+TEMPLATES_NOT_APPLICABLE = "Export templates apply to pdf, docx and epub only."
 
 
 class ExportJobOptionsInput(StrictInput):
@@ -22,35 +23,58 @@ class ExportJobOptionsInput(StrictInput):
         help_text="Also export chapters without content (they print '(No content yet)').",
     )
     page_size = serializers.ChoiceField(
-        choices=PAGE_SIZES, required=False, help_text="PDF only: letter (default) or A4."
+        choices=PAGE_SIZES,
+        required=False,
+        help_text="PDF only: letter or A4 (default: the template's page size, else letter).",
+    )
+    custom_options = serializers.DictField(
+        required=False,
+        help_text="PDF, DOCX and EPUB: an object of layout overrides. " + CUSTOM_OPTIONS_HELP,
     )
 
 
+# The export layout (template and custom options) is checked when the job is queued, by the
+# rules the synchronous export applies, so a queued job never fails on its input; an error is a
+# 422 naming the field, as every other error of this input.
 class ExportJobInput(StrictInput):
     format = serializers.ChoiceField(choices=list(FORMATS))
-    template_id = StrictCharField(
+    template_id = TemplateIdField(
         required=False,
         allow_null=True,
+        allow_blank=True,
         default=None,
-        help_text="Reserved for export templates (not available yet): null or absent.",
+        help_text="PDF, DOCX and EPUB: an export template (GET .../export/templates); null, "
+        "empty or absent: the default formatting.",
     )
     options = ExportJobOptionsInput(required=False)
 
     def validate_template_id(self, value):
-        if value not in (None, ""):
-            raise serializers.ValidationError(TEMPLATES_UNAVAILABLE, code="invalid_template")
-        return None
+        return value or None
 
     def validate(self, data):
+        fmt = data["format"]
         options = dict(data.get("options") or {})
-        options.setdefault("include_empty_chapters", False)
-        if data["format"] == "pdf":
-            options.setdefault("page_size", "letter")
-        elif "page_size" in options:
+        include_empty = options.pop("include_empty_chapters", False)
+        if "page_size" in options and fmt != "pdf":
             raise serializers.ValidationError(
                 {"options": {"page_size": ["page_size applies to pdf only."]}}
             )
-        data["options"] = options
+        if fmt not in LAYOUT_FORMATS and (data["template_id"] or "custom_options" in options):
+            field = "template_id" if data["template_id"] else "options.custom_options"
+            raise serializers.ValidationError({field: [TEMPLATES_NOT_APPLICABLE]})
+        try:
+            _, layout_options = export_options(
+                fmt=fmt, options={**options, "template_id": data["template_id"]}
+            )
+        except ExportOptionsInvalid as exc:
+            error = exc.errors[0]
+            field = (
+                "options." + error["field"] if error["field"] != "template_id" else "template_id"
+            )
+            raise serializers.ValidationError(
+                {field: [serializers.ErrorDetail(error["message"], code=error["code"])]}
+            ) from None
+        data["options"] = {"include_empty_chapters": include_empty, **layout_options}
         return data
 
 

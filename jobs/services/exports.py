@@ -2,10 +2,11 @@
 
 Dedup: a job's fingerprint hashes what the file is made of: the book id, format, template and
 normalized options, and the book's content state (its toc_version, summary_version and
-updated_at, and each chapter document's id, version and updated_at; the owner's name printed as
-author). While an earlier job of the same user with the same fingerprint is queued or running,
-or done with a file that has not expired, that job is the answer instead of rendering again;
-any save of the book, its TOC or a chapter changes the fingerprint.
+updated_at, and each chapter document's id, version and updated_at; the owner's name and bio
+printed as author - the book's owner, whoever asks). While an earlier job of the same user with
+the same fingerprint is queued or running, or done with a file that has not expired, that job
+is the answer instead of rendering again; any save of the book, its TOC or a chapter changes
+the fingerprint.
 """
 
 from __future__ import annotations
@@ -41,10 +42,21 @@ def export_fingerprint(*, book, user, fmt: str, template_id: str | None, options
         "toc_version": book.toc_version,
         "summary_version": book.summary_version,
         "updated_at": book.updated_at.isoformat() if book.updated_at else "",
-        "author": [user.display_name or "", user.first_name or "", user.last_name or ""],
+        "author": _author_state(book=book, user=user),
         "chapters": chapters,
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def _author_state(*, book, user) -> list[str]:
+    """What the export prints of its author: the book owner's name fields and bio."""
+    owner = user if user.pk == book.owner_id else book.owner
+    return [
+        owner.display_name or "",
+        owner.first_name or "",
+        owner.last_name or "",
+        owner.bio or "",
+    ]
 
 
 def _reusable(*, user, fingerprint: str) -> Job | None:

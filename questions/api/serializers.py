@@ -19,6 +19,7 @@ from questions.rules import (
     RESPONSE_TEXT_MAX,
 )
 from questions.selectors import LIST_STATUSES, NOT_ANSWERED, PROGRESS_STATUSES
+from questions.services.regeneration import REGENERATION_MAX
 
 # --- Inputs -----------------------------------------------------------------------------------
 
@@ -47,6 +48,15 @@ class GenerateQuestionsInput(serializers.Serializer):
 
     def validate_focus(self, value):
         return list(dict.fromkeys(value)) if value else None
+
+
+class RegenerateQuestionInput(serializers.Serializer):
+    """Body of a single question's regeneration: the question type the new question should
+    have (default: the question's own type, or another one after a low rating)."""
+
+    focus = serializers.ChoiceField(
+        choices=QuestionType.choices, allow_null=True, required=False, default=None
+    )
 
 
 class RegenerateQuery(serializers.Serializer):
@@ -140,6 +150,9 @@ class QuestionOutput(serializers.Serializer):
     metadata = serializers.SerializerMethodField()
     generated_at = serializers.DateTimeField()
     is_fallback = serializers.BooleanField()
+    regeneration_count = serializers.IntegerField(
+        help_text=f"Times this question was regenerated (at most {REGENERATION_MAX})."
+    )
     has_response = serializers.SerializerMethodField()
     response_status = serializers.SerializerMethodField()
 

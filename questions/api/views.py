@@ -1,7 +1,8 @@
 """Chapter interview-question endpoints under /books/{book_id}/chapters/{chapter_id}/:
 `ChapterQuestionsViewSet` (the chapter's generate-questions, regenerate-questions and
-question-progress) and `QuestionViewSet` (questions, their responses and ratings). Each action
-validates its input, calls one selector or service and serializes the output.
+question-progress) and `QuestionViewSet` (questions, their responses and ratings, and the
+regeneration of one question). Each action validates its input, calls one selector or service
+and serializes the output.
 
 The book comes from `get_book()` (404 `book_not_found`, another user's book 403 "Not authorized
 to access this book"), then the chapter its TOC must list (404 `chapter_not_found`)."""
@@ -27,10 +28,12 @@ from questions.api.serializers import (
     GenerateQuestionsOutput,
     QuestionListOutput,
     QuestionListQuery,
+    QuestionOutput,
     QuestionProgressOutput,
     RatingInput,
     RatingSaveOutput,
     RegenerateQuery,
+    RegenerateQuestionInput,
     ResponseGetOutput,
     ResponseSaveInput,
     ResponseSaveOutput,
@@ -145,7 +148,9 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
         "response_save": "question_response_save",
         "rating": "question_response_save",
         "responses_batch": "question_response_save",
+        "regenerate": "regenerate_question",
     }
+    concurrency_scopes = {"regenerate": "ai"}
 
     def get_object(self):
         """The question `question_id` of this chapter, generated for the caller (404
@@ -258,3 +263,33 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
                 {"rating": rating, "success": True, "message": "Question rated successfully"}
             ).data
         )
+
+    @extend_schema(
+        operation_id="chapter_question_regenerate",
+        tags=TAGS,
+        request=RegenerateQuestionInput,
+        responses={200: QuestionOutput, **ERRORS(*AI_ERRORS, 409, 502)},
+        description="Replace this question in place (same id and order) with a new one that "
+        "repeats no other question of the chapter, taking the author's rating of it into "
+        f"account. At most {services.REGENERATION_MAX} times per question (then 429 "
+        "`regeneration_limit_reached`); the answer and rating of the old wording are cleared.",
+    )
+    @action(detail=True, methods=["post"])
+    def regenerate(self, request, **kwargs):
+        data = valid_data(RegenerateQuestionInput, request.data)
+        chapter = self.get_chapter(include_content=True)
+        question = selectors.question_get(
+            book=self.get_book(),
+            chapter_id=self.kwargs["chapter_id"],
+            user=request.user,
+            question_id=self.kwargs["question_id"],
+        )
+        result = services.question_regenerate(
+            book=self.get_book(),
+            chapter=chapter,
+            question=question,
+            user=request.user,
+            focus=data["focus"],
+        )
+        statuses = selectors.response_statuses(question_ids=[question.pk], user=request.user)
+        return Response(QuestionOutput(result.question, context={"statuses": statuses}).data)

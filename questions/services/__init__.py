@@ -6,6 +6,12 @@ from questions.services.generation import (
     questions_generate,
     questions_regenerate,
 )
+from questions.services.regeneration import (
+    REGENERATION_MAX,
+    RegenerationLimitReached,
+    RegenerationResult,
+    question_regenerate,
+)
 from questions.services.responses import (
     rating_save,
     response_save,
@@ -15,8 +21,12 @@ from questions.services.templates import template_questions
 
 __all__ = [
     "GenerationResult",
+    "REGENERATION_MAX",
+    "RegenerationLimitReached",
+    "RegenerationResult",
     "question_drafts_complete",
     "question_drafts_generate",
+    "question_regenerate",
     "questions_generate",
     "questions_regenerate",
     "rating_save",

@@ -15,6 +15,7 @@ from autoauthor.core import context
 from autoauthor.core.errors import Conflict, ValidationFailed
 from autoauthor.core.ids import parse_object_id
 from autoauthor.queries import one_or_none
+from books.read_cache import book_changed
 from books.rules import word_count
 from questions.models import Question, QuestionRating, QuestionResponse, now_ms
 from questions.rules import (
@@ -58,6 +59,7 @@ def response_save(
                 )
             except IntegrityError:
                 continue  # another first save won the race: update theirs
+            book_changed(book_id=question.book_id, owner_id=None)  # search re-reads the book
             return created, True
         values = {
             "response_text": response_text,
@@ -67,6 +69,7 @@ def response_save(
             "last_edited_at": now,
         }
         if _response_update(question=question, current=current, values=values):
+            book_changed(book_id=question.book_id, owner_id=None)  # search re-reads the book
             return current, False
     raise Conflict(
         "The response is being changed by another request. Please try again.",

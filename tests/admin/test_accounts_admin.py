@@ -19,6 +19,7 @@ def user_form(user, **changes) -> dict:
         "bio": user.bio or "",
         "avatar_url": user.avatar_url or "",
         "role": user.role,
+        "plan": user.plan,
         "_save": "Save",
     }
     for flag in ("is_active", "is_staff", "is_superuser"):

@@ -27,6 +27,7 @@ BOOK_FIELDS = {
     "toc_items",
     "published",
     "collaborators",
+    "role",
     "chapters",
     "progress",
     "word_count",

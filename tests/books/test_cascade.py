@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditLog
-from books.models import Book, Chapter, ChapterAccessLog
+from books.models import Book, Chapter, ChapterAccessLog, ChapterRevision
 from books.read_cache import book_changed
 from books.services.books import book_delete, book_purge_deleted
 from jobs.models import Job
@@ -27,6 +27,9 @@ def populate(book, user, reader):
     book.save(update_fields=["toc"])
     for chapter_id in ("c1", "c2"):
         document = Chapter.objects.create(book=book, chapter_id=chapter_id, content="<p>Hi</p>")
+        ChapterRevision.objects.create(
+            book=book, chapter_id=chapter_id, number=1, source="autosave", content="<p>Hi</p>"
+        )
         ChapterAccessLog.objects.create(
             user=user, book=book, chapter_id=chapter_id, access_type="view"
         )
@@ -52,6 +55,7 @@ def rows_of(book_pk) -> dict[str, int]:
         "books": Book.objects.filter(pk=book_pk).count(),
         "chapters": Chapter.objects.filter(book_id=book_pk).count(),
         "chapter_access_logs": ChapterAccessLog.objects.filter(book_id=book_pk).count(),
+        "chapter_revisions": ChapterRevision.objects.filter(book_id=book_pk).count(),
         "questions": Question.objects.filter(book_id=book_pk).count(),
         "question_responses": QuestionResponse.objects.filter(question__book_id=book_pk).count(),
         "question_ratings": QuestionRating.objects.filter(question__book_id=book_pk).count(),
@@ -67,7 +71,13 @@ def test_every_model_referencing_a_book_is_covered():
         for field in model._meta.get_fields()
         if isinstance(field, models.ForeignKey) and field.related_model is Book
     }
-    assert direct <= {"chapters", "chapter_access_logs", "questions", "jobs_job"}
+    assert direct <= {
+        "chapters",
+        "chapter_access_logs",
+        "chapter_revisions",
+        "questions",
+        "jobs_job",
+    }
 
 
 def test_delete_removes_everything_of_the_book_and_nothing_else(api, user, other_user):
@@ -80,6 +90,7 @@ def test_delete_removes_everything_of_the_book_and_nothing_else(api, user, other
         "books": 1,
         "chapters": 2,
         "chapter_access_logs": 3,
+        "chapter_revisions": 2,
         "questions": 2,
         "question_responses": 4,
         "question_ratings": 4,

@@ -107,6 +107,8 @@ def test_readme_commands_work_after_make_run(tmp_path):
             ["purge_access_logs", "--days", "90", "--dry-run"],
             ["purge_audit_log", "--days", "365", "--dry-run"],
             ["purge_jobs", "--dry-run"],
+            ["thin_revisions", "--dry-run"],
+            ["reindex_search", "--all"],
             ["export_book", book_id, "--format", "markdown", "--output", str(tmp_path / "b.md")],
         ):
             result = run(checkout, env, "manage.py", *command)
@@ -114,7 +116,9 @@ def test_readme_commands_work_after_make_run(tmp_path):
         assert (tmp_path / "b.md").read_text().startswith("# ")
         for script in (["bench/pool_load.py"], ["bench/export_bench.py", "--chapters", "3",
                                                 "--words", "3000"],
-                       ["bench/slow_work.py", "--quick"]):  # fmt: skip
+                       ["bench/slow_work.py", "--quick"],
+                       ["bench/revisions_bench.py", "--saves", "60"],
+                       ["bench/search_bench.py", "--quick"]):  # fmt: skip
             result = run(checkout, env, *script)
             assert result.returncode == 0, (script, result.stdout, result.stderr)
 

@@ -7,7 +7,14 @@ where their requests differ (4542f6d, the era the API follows, and HEAD).
 Each step is the request one client call sends; `tests/contract/test_client_calls.py` asserts
 on the answers. A step's answer feeds the next ones as it feeds the frontend (ids, the TOC)."""
 
-from tests.contract.frontend import HEAD, OLD, Frontend, ok
+import io
+import urllib.error
+import urllib.request
+import uuid
+
+from PIL import Image
+
+from tests.contract.frontend import API, HEAD, OLD, Exchange, Frontend, ok
 
 SUMMARY_DRAFT = "A keeper and a lamp."  # an autosave while the author types: below 30 chars
 SUMMARY = (
@@ -106,6 +113,50 @@ def edit_toc_payload(model: list[dict]) -> dict:
     }
 
 
+def png_bytes(size: tuple[int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def send_file(ui: Frontend, call: str, path: str, name: str, content: bytes, content_type: str):
+    """A multipart upload as HEAD's ProfilePictureUpload sends it (raw `fetch` with a FormData
+    holding the picture as `file`: the browser sets the multipart boundary, no JSON header),
+    recorded like `Frontend.send`'s exchanges."""
+    boundary = uuid.uuid4().hex
+    data = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Accept": "*/*",
+        "Authorization": f"Bearer {ui.token}",
+    }
+    request = urllib.request.Request(
+        f"{ui.base}{API}{path}", data=data, method="POST", headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=ui.timeout) as response:
+            status, raw, response_headers = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, raw, response_headers = error.code, error.read(), error.headers
+    exchange = Exchange(
+        call=call,
+        revision=HEAD,
+        method="POST",
+        path=path,
+        body={"file": name},
+        status=status,
+        headers=dict(response_headers.items()),
+        raw=raw,
+    )
+    ui.calls[call].append(exchange)
+    return exchange
+
+
 def flattened_ids(toc: dict) -> list[str]:
     out = []
     for chapter in toc["chapters"]:
@@ -129,6 +180,7 @@ class AuthorJourney:
         self.chapter_tabs_and_editor()
         self.chapter_questions()
         self.drafts()
+        self.enhancements()
         self.exports()
         self.dashboard_again()
         self.cleanup_and_profile()
@@ -398,13 +450,23 @@ class AuthorJourney:
                 [{"question_id": second, "response_text": "The crew of the Saint Brendan."}],
             )
         )
-        ok(
+        regenerated = ok(
             ui.send(
                 "regenerateChapterQuestions",
                 "POST",
                 f"{chapter}/regenerate-questions?preserve_responses=true",
                 {"count": len(questions) or 10},
             )
+        )
+        # HEAD's regenerate button on one (unanswered) question: focus = its own type, and the
+        # answer replaces that question in the list.
+        self.facts["regenerated_from"] = fresh = regenerated["questions"][0]
+        ui.send(
+            "regenerateSingleQuestion",
+            "POST",
+            f"{chapter}/questions/{fresh['id']}/regenerate",
+            {"focus": fresh["question_type"]},
+            revision=HEAD,
         )
         # the draft dialog collects the answers: pages of 50, then each question's response
         page = ok(ui.send("getChapterQAResponses", "GET", f"{chapter}/questions?page=1&limit=50"))
@@ -453,6 +515,34 @@ class AuthorJourney:
             )
         )
 
+    # --- enhancement and dictation cleanup (HEAD: ContentEnhancer, VoiceEnhancer) ---------------
+
+    def enhancements(self):
+        """The editor's "Enhance" dialog sends the chapter's HTML with each type the author
+        tries; "Clean up dictation" sends the dictated HTML alone."""
+        ui = self.ui
+        chapter = f"{self.book}/chapters/{self.facts['first_chapter']}"
+        for enhancement_type in ("clarity", "grammar", "tone", "vocabulary"):
+            ok(
+                ui.send(
+                    "enhanceChapterText",
+                    "POST",
+                    f"{chapter}/enhance-text",
+                    {"content": CHAPTER_HTML, "enhancement_type": enhancement_type},
+                    revision=HEAD,
+                )
+            )
+        dictated = "<p>um so the lamp uh failed and and Ada climbed the stairs you know</p>"
+        ok(
+            ui.send(
+                "enhanceVoiceTranscription",
+                "POST",
+                f"{chapter}/enhance-transcription",
+                {"content": dictated},
+                revision=HEAD,
+            )
+        )
+
     # --- exports ----------------------------------------------------------------------------------
 
     def exports(self):
@@ -460,15 +550,27 @@ class AuthorJourney:
         ok(ui.send("getExportFormats", "GET", f"{export}/formats"))
         ui.send("exportPDF", "GET", f"{export}/pdf?", revision=OLD)
         ui.send("exportPDF", "GET", f"{export}/pdf?include_empty_chapters=false&page_size=letter")
-        options = "%7B%22fontSize%22%3A12%2C%22lineSpacing%22%3A1.5%7D"
+        # HEAD's export dialog: the template cards come from /export/formats `templates`
+        # (bookClient.getExportTemplates reads the same list from /export/templates); with a
+        # template chosen it sends its id, no page_size, and the customization panel's
+        # overrides as URLSearchParams encodes JSON.stringify({font_size, margins: {inside}}).
+        ok(ui.send("getExportTemplates", "GET", f"{export}/templates", revision=HEAD))
+        options = "%7B%22font_size%22%3A12%2C%22margins%22%3A%7B%22inside%22%3A0.8%7D%7D"
         ui.send(
             "exportPDF",
             "GET",
-            f"{export}/pdf?include_empty_chapters=true&page_size=A4&template_id=classic"
+            f"{export}/pdf?include_empty_chapters=true&template_id=classic_fiction"
             f"&custom_options={options}",
             revision=HEAD,
         )
         ui.send("exportDOCX", "GET", f"{export}/docx?include_empty_chapters=false")
+        ui.send(
+            "exportDOCX",
+            "GET",
+            f"{export}/docx?include_empty_chapters=false&template_id=academic"
+            "&custom_options=%7B%22font_size%22%3A13%7D",
+            revision=HEAD,
+        )
         ui.send("exportEPUB", "GET", f"{export}/epub?include_empty_chapters=false", revision=HEAD)
         ui.send(
             "exportMarkdown",
@@ -550,6 +652,10 @@ class AuthorJourney:
                 revision=HEAD,
             )
         )
+        # HEAD profile page: "Change photo" (a broken file first: the page shows `detail`)
+        send_file(ui, "uploadAvatar", "/users/me/avatar", "broken.png", b"not a png", "image/png")
+        photo = png_bytes((900, 600))
+        send_file(ui, "uploadAvatar", "/users/me/avatar", "me.png", photo, "image/png")
         ok(ui.send("getProfile", "GET", "/users/me", revision=HEAD))
         # HEAD profile page: delete the account, last; its token is refused from then on
         self.facts["account_deleted"] = ui.send(

@@ -4,9 +4,12 @@ journey (tests/contract/journey.py) against a live gunicorn server, answer with 
 and values the frontend reads. The `...WithErrorHandling` wrappers send the same requests as the
 calls they wrap, and `draftClient` delegates to generateChapterDraft, getChapterContent and
 saveChapterContent, so they are covered by those tests. HEAD's calls the API does not serve yet
-(enhance-text, enhance-transcription, question regenerate, avatar upload, billing, export
-templates) are another issue's."""
+(billing) are another issue's."""
 
+import io
+
+import docx
+import pypdf
 import pytest
 
 from tests.contract.frontend import (
@@ -464,6 +467,25 @@ def test_regenerate_chapter_questions(journey):
     assert body["preserved_count"] == 2  # the answered questions stay
 
 
+def test_regenerate_single_question(journey):
+    """HEAD: POST questions/{id}/regenerate {focus: the question's type}; the answer is a
+    Question that replaces the old one in the list (same id and order), with
+    `regeneration_count` (the Regenerated n/5 badge and the button's cap) and has_response."""
+    exchange = last(journey, "regenerateSingleQuestion")
+    old = journey.facts["regenerated_from"]
+    assert exchange.revision == HEAD and exchange.body == {"focus": old["question_type"]}
+    question = ok(exchange)
+    assert (question["id"], question["order"]) == (old["id"], old["order"])
+    assert question["chapter_id"] == old["chapter_id"]
+    assert is_str(question["question_text"]) and question["question_text"] != old["question_text"]
+    assert question["question_type"] == old["question_type"]
+    assert question["difficulty"] in {"easy", "medium", "hard"}
+    assert is_str(question["category"]) and is_iso(question["generated_at"])
+    assert is_str(question["metadata"]["suggested_response_length"])
+    assert is_int(question["regeneration_count"]) and question["regeneration_count"] == 1
+    assert question["has_response"] is False and question["response_status"] == "not_answered"
+
+
 def test_get_chapter_qa_responses(journey):
     """getChapterQAResponses: questions?page=1&limit=50, then each question's response; the
     answered ones become the draft's {question, answer} pairs."""
@@ -495,6 +517,40 @@ def test_transform_chapter_style(journey):
     assert is_str(body["transformed"]) and body["transformed"]
 
 
+def assert_enhanced(body: dict, enhancement_type: str) -> None:
+    """What bookClient's enhance calls declare: `enhanced` (the dialog's "After" preview and
+    what "Apply to Chapter" puts in the editor) and metadata's enhancement_type and label,
+    word counts, model_used, generated_at."""
+    assert body["success"] is True and is_str(body["enhanced"]) and body["enhanced"]
+    assert is_str(body["book_id"]) and is_str(body["chapter_id"]) and is_str(body["message"])
+    metadata = body["metadata"]
+    assert metadata["enhancement_type"] == enhancement_type
+    assert is_str(metadata["enhancement_label"]) and is_str(metadata["model_used"])
+    assert is_int(metadata["original_word_count"]) and is_int(metadata["enhanced_word_count"])
+    assert is_iso(metadata["generated_at"])
+
+
+def test_enhance_chapter_text(journey):
+    """POST enhance-text {content, enhancement_type} (HEAD's ContentEnhancer, each of its four
+    types): reads `enhanced`, sanitised as HTML, so the editor's markup comes back."""
+    exchanges = calls(journey, "enhanceChapterText", HEAD)
+    sent = [exchange.body["enhancement_type"] for exchange in exchanges]
+    assert sent == ["clarity", "grammar", "tone", "vocabulary"]
+    for exchange in exchanges:
+        body = ok(exchange)
+        assert_enhanced(body, exchange.body["enhancement_type"])
+        assert body["enhanced"].startswith("<p>") and body["enhanced"].endswith("</p>")
+
+
+def test_enhance_voice_transcription(journey):
+    """POST enhance-transcription {content} (HEAD's VoiceEnhancer): reads `enhanced`; the
+    dictation comes back without its fillers."""
+    body = ok(last(journey, "enhanceVoiceTranscription"))
+    assert_enhanced(body, "transcription")
+    assert "um " not in body["enhanced"] and " uh " not in body["enhanced"]
+    assert "Ada climbed the stairs" in body["enhanced"]
+
+
 # --- exports ------------------------------------------------------------------------------------
 
 
@@ -507,20 +563,46 @@ def assert_file(exchange, content_type: str, magic: bytes) -> None:
 
 def test_export_pdf(journey):
     """GET export/pdf? with no options, with include_empty_chapters and page_size, and at HEAD
-    with template_id and custom_options (JSON in the query; ignored)."""
+    with template_id and custom_options (JSON in the query): the template's 6 x 9 in page."""
     exchanges = calls(journey, "exportPDF")
     assert len(exchanges) == 3
     for exchange in exchanges:
         assert_file(exchange, "application/pdf", b"%PDF")
+    templated = pypdf.PdfReader(io.BytesIO(exchanges[-1].raw)).pages[0].mediabox
+    assert (round(float(templated.width)), round(float(templated.height))) == (432, 648)
 
 
 def test_export_docx(journey):
-    """GET export/docx?include_empty_chapters=false."""
-    assert_file(
-        last(journey, "exportDOCX"),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK",
-    )
+    """GET export/docx?include_empty_chapters=false, and at HEAD with the academic template
+    and a font_size override: A4, Times New Roman 13 pt."""
+    exchanges = calls(journey, "exportDOCX")
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    for exchange in exchanges:
+        assert_file(exchange, docx_type, b"PK")
+    document = docx.Document(io.BytesIO(exchanges[-1].raw))
+    assert round(document.sections[0].page_width.mm) == 210
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert document.styles["Normal"].font.size.pt == 13
+
+
+def assert_export_templates(templates: list) -> None:
+    """The fields HEAD's TemplateSelector reads of each template."""
+    assert [t["id"] for t in templates] == ["classic_fiction", "modern_nonfiction", "academic"]
+    for template in templates:
+        for name in ("id", "name", "description", "category", "best_for", "page_size"):
+            assert is_str(template[name])
+        for side in ("top", "bottom", "inside", "outside"):
+            assert isinstance(template["margins"][side], int | float)
+        assert is_str(template["font"]["pdf_font"]) and is_str(template["font"]["docx_font"])
+        assert isinstance(template["font"]["size"], int | float)
+        assert isinstance(template["line_height"], int | float)
+        assert isinstance(template["first_line_indent"], int | float)
+        assert is_str(template["header"]["left"]) and is_str(template["footer"]["center"])
+
+
+def test_get_export_templates(journey):
+    """GET export/templates (HEAD bookClient.getExportTemplates): reads `templates`."""
+    assert_export_templates(ok(last(journey, "getExportTemplates"))["templates"])
 
 
 def test_export_epub(journey):
@@ -541,6 +623,7 @@ def test_get_export_formats(journey):
     total_word_count, estimated_pages)."""
     body = ok(last(journey, "getExportFormats"))
     assert {item["format"] for item in body["formats"]} >= {"pdf", "docx"}
+    assert_export_templates(body["templates"])  # HEAD's ExportOptionsModal
     for item in body["formats"]:
         for name in ("format", "name", "description", "extension", "mime_type"):
             assert is_str(item[name])
@@ -565,7 +648,9 @@ def test_get_profile(journey):
     profile = ok(last(journey, "getProfile"))
     assert (profile["first_name"], profile["last_name"]) == ("Ada", "Keeper")
     assert profile["display_name"] == "Ada K." and profile["bio"] == "Writes about the sea."
-    assert profile["avatar_url"] is None and is_str(profile["email"])
+    assert is_str(profile["email"])
+    # the picture uploaded on the profile page (test_upload_avatar)
+    assert profile["avatar_url"] == ok(last(journey, "uploadAvatar"))["avatar_url"]
 
 
 def test_update_profile(journey):
@@ -580,6 +665,20 @@ def test_update_profile(journey):
     body = ok(head_profile)
     assert body["first_name"] == "Ada" and body["preferences"]["marketing_emails"] is False
     assert body["preferences"]["default_export_format"] == "docx"
+
+
+def test_upload_avatar(journey):
+    """HEAD's profile page: POST /users/me/avatar, multipart with the picture as `file`. A
+    refused file answers a JSON body whose `detail` is a string the page shows as it is; an
+    accepted one the profile, whose `avatar_url` (a string) the page shows at once."""
+    refused, accepted = calls(journey, "uploadAvatar")
+    assert refused.status == 400, refused
+    assert refused.headers["Content-Type"].startswith("application/json")
+    assert readable(refused.data["detail"]) and refused.data["code"] == "invalid_image"
+    body = ok(accepted)
+    assert is_str(body["avatar_url"]) and "/avatars/" in body["avatar_url"]
+    assert body["avatar_url"].endswith(".jpg")
+    assert body["first_name"] == "Ada" and body["plan"] == "free"
 
 
 def test_delete_account(journey):

@@ -193,12 +193,28 @@ def test_formats_lists_every_format_with_book_stats(api, book_id):
         "mime_type": "application/pdf",
         "extension": ".pdf",
         "available": True,
-        "options": {"page_size": ["letter", "A4"], "include_empty_chapters": "boolean"},
+        "options": {
+            "page_size": ["letter", "A4"],
+            "include_empty_chapters": "boolean",
+            "template_id": ["classic_fiction", "modern_nonfiction", "academic"],
+            "custom_options": "json object",
+        },
     }
     assert formats["docx"]["mime_type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert formats["docx"]["options"] == {"include_empty_chapters": "boolean"}
+    assert formats["docx"]["options"] == {
+        "include_empty_chapters": "boolean",
+        "template_id": ["classic_fiction", "modern_nonfiction", "academic"],
+        "custom_options": "json object",
+    }
+    assert "template_id" in formats["epub"]["options"]
+    assert formats["markdown"]["options"] == {"include_empty_chapters": "boolean"}
+    assert [t["id"] for t in body["templates"]] == [
+        "classic_fiction",
+        "modern_nonfiction",
+        "academic",
+    ]
     assert formats["epub"]["mime_type"] == "application/epub+zip"
     assert formats["markdown"]["extension"] == ".md"
     assert all(f["available"] for f in body["formats"])

@@ -42,9 +42,11 @@ def test_generate_default_count_shape_and_storage(api, book, user):
         "metadata",
         "generated_at",
         "is_fallback",
+        "regeneration_count",
         "has_response",
         "response_status",
     }
+    assert first["regeneration_count"] == 0
     assert first["book_id"] == str(book.pk) and first["chapter_id"] == "ch1"
     assert first["category"] == "development"
     assert first["has_response"] is False and first["response_status"] == "not_answered"

@@ -82,6 +82,8 @@ def valid_body(name: str, method: str, owner) -> tuple[object, str]:
         ("chapter-detail", "put"): {"title": "Hijacked"},
         ("chapter-detail", "delete"): {},
         ("chapter-content", "patch"): {"content": "overwritten"},
+        ("chapter-revision-restore", "post"): {"expected_version": 1},
+        ("book-summary-revision-restore", "post"): {},
         ("book-analyze-summary", "post"): {},
         ("book-generate-questions", "post"): {},
         ("book-generate-toc", "post"): {"overwrite": True},
@@ -89,6 +91,8 @@ def valid_body(name: str, method: str, owner) -> tuple[object, str]:
             "question_responses": [{"question": "Who?", "answer": "Mallory."}]
         },
         ("chapter-transform-style", "post"): {"content": "Text.", "target_style": "professional"},
+        ("chapter-enhance-text", "post"): {"content": "Text.", "enhancement_type": "grammar"},
+        ("chapter-enhance-transcription", "post"): {"content": "um text"},
         ("chapter-generate-questions", "post"): {"count": 3},
         ("chapter-regenerate-questions", "post"): {"count": 3},
         ("question-responses-batch", "post"): [
@@ -96,7 +100,12 @@ def valid_body(name: str, method: str, owner) -> tuple[object, str]:
         ],
         ("question-response", "put"): {"response_text": "overwritten"},
         ("question-rating", "post"): {"rating": 1},
+        ("question-regenerate", "post"): {"focus": "theme"},
         ("export-job-list", "post"): {"format": "pdf"},
+        ("book-collaborator-list", "post"): {"email": "friend@example.com", "role": "editor"},
+        ("book-collaborator-detail", "patch"): {"role": "viewer"},
+        ("book-collaborator-detail", "delete"): None,
+        ("book-transfer-ownership", "post"): {"email": "friend@example.com"},
         ("job-detail", "delete"): None,
         ("book-detail", "delete"): None,
         ("user-detail", "delete"): None,
@@ -153,6 +162,8 @@ def victim(user, api, settings):
             "question_id": question_id,
             "user_id": str(user.pk),
             "job_id": job.json()["id"],
+            "revision": "1",  # the first revision of the content and of the summary
+            "other": "1",
         },
         # Nothing of this may reach another user.
         "secrets": [

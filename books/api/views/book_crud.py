@@ -1,6 +1,7 @@
 """The book resource itself: the caller's books (GET/POST books) and one book (GET, PUT, PATCH,
-DELETE books/{book_id}). Ownership comes first (malformed/unknown id 404, another user's book
-403), then the body is validated."""
+DELETE books/{book_id}). Access comes first (malformed/unknown id 404, a book the caller holds
+no role on 403, a role too low 403: books.permissions), then the body is validated. The list
+holds the caller's own books and those shared with them, each with the caller's `role`."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -42,7 +43,8 @@ class BookCrudMixin:
         operation_id="books_list",
         parameters=skip_limit_parameters(),
         responses={200: BookOutput(many=True), **ERRORS(401, 422, 429)},
-        description="The caller's books, newest first; the total is in X-Total-Count.",
+        description="The caller's books and the books shared with them (each with the "
+        "caller's `role`), newest first; the total is in X-Total-Count.",
     )
     def list(self, request):
         skip, limit = skip_limit(request)
@@ -52,6 +54,7 @@ class BookCrudMixin:
                 selectors.book_list(owner=request.user), skip=skip, limit=limit
             )
             rows = selectors.books_with_outline(books=rows)
+            rows = selectors.books_with_roles(books=rows, user=request.user)
             body = JSONRenderer().render(BookOutput(rows, many=True).data)
             return read_cache.Cached(owner_id=str(request.user.pk), body=body, total=total)
 
@@ -75,7 +78,9 @@ class BookCrudMixin:
         data = BookCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         book = services.book_create(owner=request.user, data=data.validated_data)
-        (book,) = selectors.books_with_outline(books=[book])
+        (book,) = selectors.books_with_roles(
+            books=selectors.books_with_outline(books=[book]), user=request.user
+        )
         return Response(BookOutput(book).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -85,7 +90,7 @@ class BookCrudMixin:
     def retrieve(self, request, book_id):
         return self.cached_book_response(
             view="book",
-            render=lambda book: BookDetailOutput(*selectors.books_with_outline(books=[book])).data,
+            render=lambda book: BookDetailOutput(*self._with_outline_and_role(book)).data,
             fields=BOOK_RESPONSE_FIELDS,
         )
 
@@ -105,7 +110,11 @@ class BookCrudMixin:
     def partial_update(self, request, book_id):
         return self._book_update(request, BookPatchInput)
 
-    @extend_schema(operation_id="books_delete", responses={204: None, **ERRORS(401, 403, 404, 429)})
+    @extend_schema(
+        operation_id="books_delete",
+        responses={204: None, **ERRORS(401, 403, 404, 429)},
+        description="Delete the book and everything in it (its owner only).",
+    )
     def destroy(self, request, book_id):
         services.book_delete(book=self.get_book(("deleted_at",)))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -115,5 +124,8 @@ class BookCrudMixin:
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         book = services.book_update(book=book, data=data.validated_data)
-        (book,) = selectors.books_with_outline(books=[book])
-        return Response(BookOutput(book).data)
+        return Response(BookOutput(*self._with_outline_and_role(book)).data)
+
+    def _with_outline_and_role(self, book) -> list:
+        books = selectors.books_with_outline(books=[book])
+        return selectors.books_with_roles(books=books, user=self.request.user)

@@ -1,7 +1,8 @@
 """Exports: GET books/{book_id}/export/pdf|docx|epub|markdown (binary downloads, rate scope and
-concurrency cap `export`) and GET books/{book_id}/export/formats. Ownership first
-(malformed/unknown id 404, another user's book 403), then the query string is validated (422),
-then one service call."""
+concurrency cap `export`), GET books/{book_id}/export/formats and .../export/templates (rate
+scope `export_formats`). Ownership first (malformed/unknown id 404, another user's book 403),
+then the query string is validated (422; an unknown template_id or bad custom_options is the
+service's 400), then one service call."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,7 +12,13 @@ from rest_framework.response import Response
 from autoauthor.api.downloads import file_response
 from autoauthor.schema import ERRORS
 from books.api.common import valid_data
-from books.api.export_serializers import ExportFormatsOutput, ExportInput, PdfExportInput
+from books.api.export_serializers import (
+    ExportFormatsOutput,
+    ExportInput,
+    ExportTemplatesOutput,
+    LayoutExportInput,
+    PdfExportInput,
+)
 from books.export import FORMATS
 from books.services import export as services
 
@@ -33,9 +40,13 @@ def _export_schema(fmt: str, input_class):
             **_ERRORS,
         },
         description=(
-            "Title page, contents, then every chapter in TOC order with its subchapters. "
-            "Empty chapters are left out unless include_empty_chapters is true. 400 when the "
-            "book has no chapters or no content, 504 past EXPORT_TIMEOUT_SECONDS. 429 "
+            "Title page, contents, then every chapter in TOC order with its subchapters, and "
+            "the owner's bio as 'About the Author'. Empty chapters are left out unless "
+            "include_empty_chapters is true. PDF, DOCX and EPUB take an export template "
+            "(template_id) and custom_options. 400 when the book has no chapters or no "
+            "content, `invalid_template` for an unknown template_id, "
+            "`invalid_custom_options` for malformed custom_options; 504 past "
+            "EXPORT_TIMEOUT_SECONDS. 429 "
             "`too_many_concurrent` (with Retry-After) while the user already runs an export or "
             "the server runs as many as it can at once."
         ),
@@ -43,7 +54,11 @@ def _export_schema(fmt: str, input_class):
 
 
 class BookExportMixin:
-    ratelimit_scopes = {"export_formats": "export_formats", **dict.fromkeys(DOWNLOADS, "export")}
+    ratelimit_scopes = {
+        "export_formats": "export_formats",
+        "export_templates": "export_formats",
+        **dict.fromkeys(DOWNLOADS, "export"),
+    }
     concurrency_scopes = dict.fromkeys(DOWNLOADS, "export")
     book_verbs = dict.fromkeys(DOWNLOADS, "export")
 
@@ -63,20 +78,33 @@ class BookExportMixin:
         book = self.get_book(services.EXPORT_BOOK_FIELDS)
         return Response(ExportFormatsOutput(services.export_formats(book=book)).data)
 
+    @extend_schema(
+        operation_id="books_export_templates",
+        responses={200: ExportTemplatesOutput, **ERRORS(401, 403, 404, 429)},
+        description="The export templates (classic_fiction, modern_nonfiction, academic), each "
+        "with its page size, margins, body and heading fonts (pdf_font: the font this server's "
+        "PDF declares), line height, indent, chapter-opening style and running header/footer; "
+        "pass an id as template_id to the PDF, DOCX or EPUB export.",
+    )
+    @action(detail=True, methods=["get"], url_path="export/templates")
+    def export_templates(self, request, book_id):
+        self.get_book(("title",))
+        return Response(ExportTemplatesOutput(services.export_templates()).data)
+
     @_export_schema("pdf", PdfExportInput)
     @action(detail=True, methods=["get"], url_path="export/pdf")
     def export_pdf(self, request, book_id):
         return self._download(request, "pdf", PdfExportInput)
 
-    @_export_schema("docx", ExportInput)
+    @_export_schema("docx", LayoutExportInput)
     @action(detail=True, methods=["get"], url_path="export/docx")
     def export_docx(self, request, book_id):
-        return self._download(request, "docx", ExportInput)
+        return self._download(request, "docx", LayoutExportInput)
 
-    @_export_schema("epub", ExportInput)
+    @_export_schema("epub", LayoutExportInput)
     @action(detail=True, methods=["get"], url_path="export/epub")
     def export_epub(self, request, book_id):
-        return self._download(request, "epub", ExportInput)
+        return self._download(request, "epub", LayoutExportInput)
 
     @_export_schema("markdown", ExportInput)
     @action(detail=True, methods=["get"], url_path="export/markdown")

@@ -5,19 +5,23 @@ from rest_framework.viewsets import GenericViewSet
 
 from books.api.common import BookScopedMixin, combined
 from books.api.views.book_ai import BookAiMixin
+from books.api.views.book_collaborators import BookOwnershipMixin
 from books.api.views.book_crud import BookCrudMixin
 from books.api.views.book_export import BookExportMixin
 from books.api.views.book_parts import BookAnswersMixin, BookCoverAuditMixin, BookSummaryMixin
 from books.api.views.book_toc import BookTocMixin
+from books.api.views.summary_revisions import BookSummaryRevisionsMixin
 
 _MIXINS = (
     BookCrudMixin,
     BookSummaryMixin,
+    BookSummaryRevisionsMixin,
     BookAnswersMixin,
     BookCoverAuditMixin,
     BookTocMixin,
     BookExportMixin,
     BookAiMixin,
+    BookOwnershipMixin,
 )
 
 

@@ -1,5 +1,6 @@
-"""AI authoring actions of a chapter: generate-draft (also `?async=true`) and transform-style.
-Ownership first, then the body is validated, then one service of `books.services.authoring`."""
+"""AI authoring actions of a chapter: generate-draft (also `?async=true`), transform-style,
+enhance-text and enhance-transcription (previews: nothing is stored). Ownership first, then the
+body is validated, then one service of `books.services.authoring`."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -14,11 +15,18 @@ from books.services import authoring
 
 
 class ChapterAiMixin:
-    ratelimit_scopes = {"generate_draft": "generate_draft", "transform_style": "transform_style"}
+    ratelimit_scopes = {
+        "generate_draft": "generate_draft",
+        "transform_style": "transform_style",
+        "enhance_text": "enhance_text",
+        "enhance_transcription": "enhance_transcription",
+    }
     concurrency_scopes = dict.fromkeys(ratelimit_scopes, "ai")
     book_verbs = {
         "generate_draft": "generate draft for",
         "transform_style": "transform content for",
+        "enhance_text": "enhance content for",
+        "enhance_transcription": "enhance content for",
     }
 
     @extend_schema(
@@ -67,3 +75,42 @@ class ChapterAiMixin:
             target_style=data["target_style"],
         )
         return Response(s.TransformStyleOutput(result).data)
+
+    @extend_schema(
+        operation_id="books_chapters_enhance_text",
+        parameters=[BOOK_ID, CHAPTER_ID],
+        request=s.EnhanceTextInput,
+        responses={200: s.EnhanceTextOutput, **ERRORS(*AI_ERRORS)},
+        description="Improve the given text along one dimension (clarity, grammar, tone or "
+        "vocabulary), keeping every fact; the answer says what changed (a preview: nothing is "
+        "stored). The chapter must be in the TOC.",
+    )
+    @action(detail=True, methods=["post"], url_path="enhance-text")
+    def enhance_text(self, request, book_id, chapter_id):
+        book = self.get_book(("toc",))
+        data = valid_data(s.EnhanceTextInput, request.data)
+        result = authoring.chapter_text_enhance(
+            book=book,
+            chapter_id=chapter_id,
+            content=data["content"],
+            enhancement_type=data.get("enhancement_type", ""),
+        )
+        return Response(s.EnhanceTextOutput(result).data)
+
+    @extend_schema(
+        operation_id="books_chapters_enhance_transcription",
+        parameters=[BOOK_ID, CHAPTER_ID],
+        request=s.EnhanceTranscriptionInput,
+        responses={200: s.EnhanceTextOutput, **ERRORS(*AI_ERRORS)},
+        description="Clean up dictated text: filler words and repeated words removed, "
+        "capitals, full stops and paragraphs added, the speaker's words kept (a preview: "
+        "nothing is stored). The chapter must be in the TOC.",
+    )
+    @action(detail=True, methods=["post"], url_path="enhance-transcription")
+    def enhance_transcription(self, request, book_id, chapter_id):
+        book = self.get_book(("toc",))
+        data = valid_data(s.EnhanceTranscriptionInput, request.data)
+        result = authoring.chapter_transcription_enhance(
+            book=book, chapter_id=chapter_id, content=data["content"]
+        )
+        return Response(s.EnhanceTextOutput(result).data)

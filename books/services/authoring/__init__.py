@@ -12,8 +12,8 @@ failed call never stores a partial result. Writes are single-document compare-an
 - a saved draft goes through `books.services.content.chapter_content_save` (versioned).
 
 Modules: `analysis` (summary analysis, clarifying questions), `toc_generation`, `drafting`
-(chapter drafts, style transformation). Re-exports their public names for callers outside the
-package.
+(chapter drafts, style transformation), `enhancement` (text enhancement and dictation cleanup,
+previews). Re-exports their public names for callers outside the package.
 """
 
 from books.services.authoring.analysis import (
@@ -29,6 +29,10 @@ from books.services.authoring.drafting import (
     chapter_style_transform,
     draft_suggestions,
 )
+from books.services.authoring.enhancement import (
+    chapter_text_enhance,
+    chapter_transcription_enhance,
+)
 from books.services.authoring.toc_generation import chapters_with_content, toc_generate
 
 __all__ = [
@@ -37,6 +41,8 @@ __all__ = [
     "SUMMARY_CHANGED",
     "chapter_draft_generate",
     "chapter_style_transform",
+    "chapter_text_enhance",
+    "chapter_transcription_enhance",
     "chapters_with_content",
     "clarifying_count",
     "clarifying_questions_generate",

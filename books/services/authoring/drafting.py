@@ -7,7 +7,7 @@ from accounts.services.audit import audit_record
 from autoauthor.ai import WRITING_STYLES, ai
 from autoauthor.core.errors import Conflict, Invalid, NotFound
 from autoauthor.queries import one_or_none
-from books.models import Book, Chapter
+from books.models import Book, Chapter, RevisionSource
 from books.rules import (
     RESPONSE_ANSWER_MAX_CHARS,
     RESPONSE_QUESTION_MAX_CHARS,
@@ -201,8 +201,8 @@ def chapter_draft_generate(
             chapter_id=chapter_id,
             content=result["draft"],
             expected_version=expected_version,
-            auto_update_metadata=True,
             actor=actor,
+            source=RevisionSource.DRAFT,
         ).version
     audit_record(
         action="generate_chapter_draft",

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from autoauthor.core.errors import Conflict, NotFound
 from autoauthor.queries import one_or_none
-from books.models import Book, Chapter
+from books.models import Book, Chapter, ChapterRevision
 from books.read_cache import invalidates
 from books.selectors import BOOK_NOT_FOUND
 
@@ -115,9 +115,13 @@ def chapter_documents_create_missing(*, book: Book, chapter_ids, existing=None) 
 @invalidates
 def chapter_documents_delete(*, book: Book, chapter_ids) -> int:
     """Delete the Chapter documents of `chapter_ids` through Django's collector, so whatever
-    cascades from a Chapter (its questions, once they exist) goes with it."""
+    cascades from a Chapter (its questions, once they exist) goes with it, then the chapters'
+    revisions (keyed by chapter id, not a foreign key: one command, nothing cascades from them;
+    a chapter re-created with the same id starts a fresh history)."""
     chapter_ids = list(chapter_ids)
     if not chapter_ids:
         return 0
     deleted, _ = Chapter.objects.filter(book_id=book.pk, chapter_id__in=chapter_ids).delete()
+    revisions = ChapterRevision.objects.filter(book_id=book.pk, chapter_id__in=chapter_ids)
+    revisions._raw_delete(revisions.db)
     return deleted
