@@ -1,7 +1,7 @@
 """The shape of the code base, read from its source (docs/architecture.md says why):
 
-- apps are layered accounts <- books <- questions <- jobs: an app imports only apps to its left,
-  lazy imports inside functions included;
+- apps are layered accounts <- books <- questions <- search <- jobs: an app imports only apps
+  to its left, lazy imports inside functions included;
 - the domain core (autoauthor/core) knows no app, no HTTP layer and no DRF; services, selectors
   and models import neither `autoauthor.api` nor DRF;
 - modules stay under 300 lines and functions under 60.
