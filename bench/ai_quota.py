@@ -14,12 +14,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.embedded import database_start  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 
@@ -69,22 +70,11 @@ def main() -> None:
     from tests import mongo_commands
 
     mongo_commands.install()
-    from autoauthor.embedded_mongo import EmbeddedMongo
-
-    path = Path(tempfile.mkdtemp(prefix="bench-quota-")) / "mongo.sqlite"
-    server = EmbeddedMongo(engine=args.engine, path=path if args.engine == "sqlite" else None)
-    uri = server.start(timeout=120)
-    os.environ["MONGODB_URI"] = uri
+    server = database_start(engine=args.engine, prefix="bench-quota-")
     try:
-        import django
         from django.conf import settings
-
-        django.setup()
-        settings.DATABASES["default"]["HOST"] = uri
-        from django.core.management import call_command
         from django_redis import get_redis_connection
 
-        call_command("migrate", verbosity=0)
         get_redis_connection("ratelimit").flushdb()
         from accounts.models import User
 

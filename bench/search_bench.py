@@ -22,12 +22,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.embedded import database_start  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 # Seeding writes megabytes of index: no 5 s operation timeout (the API's) for the bench.
@@ -59,23 +61,6 @@ class Text:
             drawn[words // 2 : words // 2 + 2] = PHRASE.split()
         paragraphs = [" ".join(drawn[i : i + 100]) for i in range(0, words, 100)]
         return "".join(f"<p>{p}.</p>" for p in paragraphs)
-
-
-def start_database(engine: str):
-    from autoauthor.embedded_mongo import EmbeddedMongo
-
-    workdir = Path(tempfile.mkdtemp(prefix="search-bench-", dir="/dev/shm"))
-    path = workdir / "mongo.sqlite" if engine == "sqlite" else None
-    server = EmbeddedMongo(engine=engine, path=path)
-    os.environ["MONGODB_URI"] = server.start(timeout=120)
-    os.environ["DATABASE_NAME"] = "search_bench"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return server  # Redis is not flushed: the bench's keys name its own fresh ObjectIds
 
 
 def seed_library(owner, *, books: int, chapters: int, words: int, text: Text) -> list:
@@ -206,7 +191,10 @@ def parse_args():
 def main() -> None:
     args = parse_args()
     install_counter()  # before Django creates its MongoClient
-    server = start_database(args.engine)
+    # Redis is not flushed: the bench's keys name its own fresh ObjectIds.
+    server = database_start(
+        engine=args.engine, prefix="search-bench-", database_name="search_bench", shm=True
+    )
     try:
         from tests.factories import UserFactory
 

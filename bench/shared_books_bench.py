@@ -14,11 +14,12 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.embedded import database_start  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 
@@ -63,21 +64,8 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=2000)
     parser.add_argument("--n", type=int, default=50)
     args = parser.parse_args()
-    from autoauthor.embedded_mongo import EmbeddedMongo
-
-    path = Path(tempfile.mkdtemp(prefix="bench-shared-")) / "mongo.sqlite"
-    server = EmbeddedMongo(engine=args.engine, path=path if args.engine == "sqlite" else None)
-    uri = server.start(timeout=120)
-    os.environ["MONGODB_URI"] = uri
+    server = database_start(engine=args.engine, prefix="bench-shared-")
     try:
-        import django
-        from django.conf import settings
-
-        django.setup()
-        settings.DATABASES["default"]["HOST"] = uri
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
         from books.models import Book
         from books.selectors import readable_book_ids
         from books.selectors.access import readable_filter

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditLog, User
 from accounts.services.users import user_update
 from autoauthor.core.errors import Forbidden, ValidationFailed
+from tests.admin.test_accounts_admin import user_form
 from tests.conftest import bearer_client
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -94,22 +95,6 @@ def test_service_refuses_non_admins_and_unknown_plans(user, other_user):
     assert user.plan == "free"
 
 
-def _admin_form(user, **changes) -> dict:
-    data = {
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "display_name": user.display_name or "",
-        "bio": user.bio or "",
-        "avatar_url": user.avatar_url or "",
-        "role": user.role,
-        "plan": user.plan,
-        "is_active": "on",
-        "_save": "Save",
-    }
-    return {**data, **changes}
-
-
 def test_django_admin_shows_and_changes_the_plan(user):
     root = User.objects.create_superuser(email="root@example.com", password=TEST_PASSWORD)
     client = Client()
@@ -121,10 +106,10 @@ def test_django_admin_shows_and_changes_the_plan(user):
     listing = client.get(reverse("admin:accounts_user_changelist"), {"plan__exact": "free"})
     assert listing.status_code == 200 and user.email in listing.content.decode()
 
-    refused = client.post(url, _admin_form(user, plan="gold"))
+    refused = client.post(url, user_form(user, plan="gold"))
     assert refused.status_code == 200  # the form again, with the error
     assert "plan" in refused.context["adminform"].form.errors
-    response = client.post(url, _admin_form(user, plan="restricted"))
+    response = client.post(url, user_form(user, plan="restricted"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     user.refresh_from_db()
     assert user.plan == "restricted"
