@@ -1,27 +1,29 @@
-"""`make bench`: throughput, latency, memory and MongoDB command counts of the hot endpoints.
+"""`make bench`: every operation's throughput and latency as a share of ceilings measured in the
+same run, and how the operations one user feels change as other users' data grows.
 
 Starts the API exactly as `make run` does (`manage.py runstack`: embedded MongoDB, migrations,
-gunicorn with the same worker/thread settings, Redis from REDIS_URL) on a fresh database in a
-temporary directory, with rate limiting switched off and DEBUG off. The embedded server runs the
-memory engine by default: the anchor's ceilings (a raw find_one at about 2,500/s) are those of
-that engine on this machine class; `--engine sqlite` measures the engine `make run` keeps its
-data in. Seeds fixed data through the
-HTTP API (one user with 100 books; one book with a 50-chapter TOC with content; one chapter with
-20 questions; 32 more books with a TOC for the one-book-per-writer case), then drives each
-operation for DURATION seconds at concurrency 1 and 32 with a closed-loop keep-alive client,
-using real bearer-token authentication. Prints a table, writes JSON to var/bench/, and prints
-the number of MongoDB commands a first and a repeated request of each operation issue (pymongo
-command monitoring in this process, through Django's test client against the same database and
-Redis: the repeated request shows what the Redis caches save).
+gunicorn with autoauthor/gunicorn_conf.py, the jobs worker, Redis from REDIS_URL) on a fresh
+database in a temporary directory, with rate limiting and DEBUG off, and next to it the framework
+ceiling (bench/framework: one bare Django view under the same gunicorn configuration). Seeds
+fixed data through the HTTP API (bench/seeding.py: one user with 100 books, one of them with a
+50-chapter TOC with content and 20 questions and shared with 4 editors; a writer with 32 books
+of 50 chapters), then, `--runs` times interleaved: the ceilings (bench/ceilings.py: the bare
+view, raw pymongo find_one and update_one at the same concurrency against the same embedded
+server), then each operation for DURATION seconds at each concurrency with real bearer
+authentication. Prints medians with the MongoDB commands per request (bench/counting.py) and the
+shares of the ceilings. With `--growth 10 100` (the default), other users' data
+(bench/growth_data.py) is added until the database holds 10x, then 100x the base data, and the
+same measurement is repeated at each size: the growth table gives each operation's p50 as a
+ratio to its base-size p50, and the peak RSS of the API processes and of the embedded server at
+each size. JSON goes to var/bench/.
 
-Then bench/revisions_bench.py prints the revision storage per chapter after 1,000 autosaves.
+Then bench/search_bench.py (--search) and bench/revisions_bench.py run, each on its own server.
 
-Usage: python bench/run.py [--duration 20] [--concurrency 1 32] [--only get_toc ... revisions]
-       [--engine memory|sqlite]
+Usage: python bench/run.py [--duration 5] [--concurrency 32] [--runs 1] [--growth [10 100]]
+       [--only get_toc ...] [--engine memory|sqlite] [--search quick|full|off]
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -31,107 +33,53 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import report  # noqa: E402
+from bench.ceilings import (  # noqa: E402
+    database_ceilings,
+    framework_ceiling,
+    framework_start,
+    framework_stop,
+)
+from bench.counting import count_commands, django_setup, django_teardown  # noqa: E402
 from bench.loadgen import run  # noqa: E402
 from bench.operations import operations  # noqa: E402
 from bench.sampling import RssSampler  # noqa: E402
-from bench.seeding import seed  # noqa: E402
+from bench.seeding import seed, tokens_refresh  # noqa: E402
 from bench.stack import stack_start, stack_stop  # noqa: E402
 
-# The replaced backend on this machine class at concurrency 32 (req/s), from
-# ../shared/reference/performance-anchor.md: with its authentication bypassed, and with its real
-# session authentication (the comparison with ours, which always authenticates for real).
-ANCHOR = {
-    "list_books": 180,
-    "get_book": 511,
-    "create_book": 113,
-    "get_toc": 376,
-    "put_toc_same_book": 131,
-    "put_toc_own_book": 90,
-    "chapters_metadata": 232,
-    "save_response": 71,
-}
-ANCHOR_REAL_AUTH = {
-    "list_books": 146,
-    "get_book": 264,
-    "create_book": 54,
-    "get_toc": 303,
-    "put_toc_same_book": 96,
-    "put_toc_own_book": 65,
-    "chapters_metadata": 161,
-    "save_response": 55,
-}
-
-
-def count_commands(env: dict, data: dict) -> dict[str, int]:
-    """MongoDB commands one request of each operation issues (in-process, same database)."""
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "autoauthor.settings"
-    from pymongo import monitoring
-
-    commands: list[str] = []
-
-    class Counter(monitoring.CommandListener):
-        def started(self, event):
-            commands.append(event.command_name)
-
-        def succeeded(self, event):
-            pass
-
-        def failed(self, event):
-            pass
-
-    monitoring.register(Counter())  # before Django creates its MongoClient
-    import django
-
-    django.setup()
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    counts = {}
-    for name, (make, on_response) in operations(data).items():
-        factory = make(0)
-        callback = on_response(0) if on_response else None  # writers track the TOC version
-        client.get("/api/v1/", headers={})  # warm-up outside the count
-        per_request = []
-        for _ in range(2):  # the first may fill the Redis caches, the second may hit them
-            request = factory()
-            commands.clear()
-            response = client.generic(
-                request.method,
-                request.path,
-                data=request.body,
-                content_type="application/json",
-                HTTP_AUTHORIZATION=request.headers["Authorization"],
-            )
-            per_request.append(len(commands))
-            if callback:
-                callback(response.status_code, response.content)
-        counts[name] = per_request
-    return counts
+CEILING_CONCURRENCY = 32
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[32])
+    parser.add_argument("--runs", type=int, default=1, help="interleaved runs; medians printed")
+    parser.add_argument(
+        "--growth",
+        type=int,
+        nargs="*",
+        default=[10, 100],
+        help="also measure with the database grown to these multiples (none: --growth)",
+    )
     parser.add_argument("--only", nargs="*")
     parser.add_argument(
         "--engine",
         choices=["sqlite", "memory"],
         default="memory",
-        help="embedded server engine (the anchor's numbers match memory; make run uses sqlite)",
+        help="embedded server engine (make run serves sqlite)",
     )
     parser.add_argument(
         "--search",
         choices=["quick", "full", "off"],
         default="quick",
-        help="search latency (bench/search_bench.py): --quick size, the full size, or none",
+        help="search latency (bench/search_bench.py) after the tables",
     )
     return parser.parse_args()
 
 
 def measure(base: str, make, on_response, *, name: str, concurrency: int, duration: float):
-    """One operation at one concurrency: its row of the table (printed as it is measured)."""
+    """One operation at one concurrency: its row (printed as it is measured)."""
     result = run(
         base_url=base,
         make_request=make,
@@ -147,82 +95,99 @@ def measure(base: str, make, on_response, *, name: str, concurrency: int, durati
         "p50_ms": round(result.percentile(50) * 1000, 1),
         "p99_ms": round(result.percentile(99) * 1000, 1),
         "errors": result.errors,
-        "error_rate": round(result.errors / max(1, result.completed), 4),
         "conflicts": result.expected_conflicts,
         "statuses": result.statuses,
     }
     print(
-        f"{name:<18} c={concurrency:<3} {row['rps']:>8} req/s  "
-        f"p50 {row['p50_ms']:>7} ms  p99 {row['p99_ms']:>7} ms  "
-        f"errors {result.errors}  409s {result.expected_conflicts}",
+        f"  {name:<20} c={concurrency:<3} {row['rps']:>8} req/s  p50 {row['p50_ms']:>7} ms  "
+        f"p99 {row['p99_ms']:>7} ms  errors {result.errors}  409s {result.expected_conflicts}",
         flush=True,
     )
     return row
 
 
-def print_table(rows: list[dict], counts: dict, peak: dict) -> None:
-    print()
-    print("anchor: the replaced backend at c=32 with its auth bypassed / with real auth; "
-          "cmds: MongoDB commands of a first / a repeated request")  # fmt: skip
-    print(f"{'operation':<18} {'conc':>4} {'req/s':>8} {'anchor':>9} {'ratio':>11} "
-          f"{'p50 ms':>8} {'p99 ms':>8} {'err%':>6} {'409s':>6} {'cmds':>5}")  # fmt: skip
-    for row in rows:
-        name = row["operation"]
-        anchor = ratio = ""
-        if row["concurrency"] == 32 and name in ANCHOR:
-            anchor = f"{ANCHOR[name]}/{ANCHOR_REAL_AUTH[name]}"
-            ratio = f"{row['rps'] / ANCHOR[name]:.2f}/{row['rps'] / ANCHOR_REAL_AUTH[name]:.2f}"
-        cmds = "/".join(str(n) for n in counts.get(name, []))
-        print(
-            f"{name:<18} {row['concurrency']:>4} {row['rps']:>8} {anchor:>9} {ratio:>11} "
-            f"{row['p50_ms']:>8} {row['p99_ms']:>8} {row['error_rate'] * 100:>6.2f} "
-            f"{row['conflicts']:>6} {cmds:>5}"
-        )
-    print(f"\npeak RSS: API processes {peak['api']} MiB, jobs worker {peak['worker']} MiB, "
-          f"embedded MongoDB {peak['mongodb']} MiB")  # fmt: skip
+def one_run(stack, framework_base: str, ops: dict, names: list[str], args) -> dict:
+    """The ceilings, then every operation: one run of one size."""
+    ceilings = database_ceilings(
+        stack.mongo_uri,
+        stack.env["DATABASE_NAME"],
+        concurrency=CEILING_CONCURRENCY,
+        duration=args.duration,
+    )
+    framework = framework_ceiling(
+        framework_base, concurrency=CEILING_CONCURRENCY, duration=args.duration
+    )
+    ceilings["framework"] = framework["rps"]
+    print(
+        f"  ceilings: framework {framework['rps']} req/s (p50 {framework['p50_ms']} ms), "
+        f"find_one {ceilings['find']}/s, update_one {ceilings['update']}/s",
+        flush=True,
+    )
+    rows = [
+        measure(stack.base, *ops[name], name=name, concurrency=c, duration=args.duration)
+        for name in names
+        for c in args.concurrency
+    ]
+    return {"ceilings": ceilings, "rows": rows}
 
 
-def write_json(args, rows: list[dict], counts: dict, peak: dict) -> None:
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({
-        "duration_s": args.duration,
-        "engine": args.engine,
-        "rows": rows,
-        "mongodb_commands_per_request": counts,
-        "peak_rss_mib": peak,
-        "anchor_rps_c32": {"auth_bypassed": ANCHOR, "real_auth": ANCHOR_REAL_AUTH},
-    }, indent=2))  # fmt: skip
-    print(f"JSON written to {path.relative_to(ROOT)}")
-
-
-def main():
-    args = parse_args()
-    stack = stack_start(engine=args.engine)
-    base = stack.base
-    try:
-        print(f"API up at {base}; seeding...", flush=True)
-        data = seed(base)
-        # One request of each operation in this process, counting its MongoDB commands (before
-        # the load, so every request is the successful kind).
-        counts = count_commands({**stack.env, "MONGODB_URI": stack.mongo_uri}, data)
-        ops = operations(data)
-        names = [n for n in ops if not args.only or n in args.only]
-        sampler = RssSampler(stack.server.pid)
-        sampler.start()
-        rows = [
-            measure(base, *ops[name], name=name, concurrency=concurrency, duration=args.duration)
-            for name in names
-            for concurrency in args.concurrency
-        ]
-        sampler.stop()
-    finally:
-        stack_stop(stack)
-
+def measure_size(stack, framework_base: str, ops: dict, names: list[str], args) -> tuple:
+    """All runs at the current size: (medians, raw runs, commands per request, peak RSS MiB)."""
+    counts = count_commands(ops, names)
+    sampler = RssSampler(stack.server.pid)
+    sampler.start()
+    runs = []
+    for number in range(args.runs):
+        print(f" run {number + 1}/{args.runs}", flush=True)
+        runs.append(one_run(stack, framework_base, ops, names, args))
+    sampler.stop()
     peak = {kind: round(kib / 1024) for kind, kib in sampler.peak.items()}
-    print_table(rows, counts, peak)
-    write_json(args, rows, counts, peak)
+    return report.medians(runs), runs, counts, peak
+
+
+def grow(rows: dict, *, have: int, want: int) -> None:
+    """Add other users' copies of the base data until the database holds `want` times it."""
+    from bench.growth_data import others_add
+
+    started = time.monotonic()
+    stored = others_add(rows=rows, copies=want - have, first=have)
+    print(f"grown to {want}x: {stored:,} rows in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def bench(stack, framework_base: str, args) -> dict:
+    print(f"API up at {stack.base} ({args.engine} engine, log {stack.log}); seeding...", flush=True)
+    data = seed(stack.base)
+    django_setup({**stack.env, "MONGODB_URI": stack.mongo_uri})
+    from accounts.models import User
+    from bench.growth_data import collection_counts, footprint
+
+    # One set of request factories for the whole bench: the writers keep the versions they saw.
+    ops = operations(data)
+    names = [name for name in ops if not args.only or name in args.only]
+    base_rows = footprint(list(User.objects.filter(email__in=data["users"])))
+    print("warm-up (not recorded)", flush=True)
+    for name in names:
+        run(
+            base_url=stack.base,
+            make_request=ops[name][0],
+            concurrency=max(args.concurrency),
+            duration=min(2.0, args.duration),
+            on_response=ops[name][1],
+        )
+    sizes, raw, counts, rss, docs = {}, {}, {}, {}, {}
+    for factor in [1, *sorted(args.growth)]:
+        if factor > 1:
+            grow(base_rows, have=max(sizes), want=factor)
+        docs[factor] = collection_counts()
+        tokens_refresh(stack.base, data)
+        print(f"measuring at {factor}x", flush=True)
+        sizes[factor], raw[factor], counts[factor], rss[factor] = measure_size(
+            stack, framework_base, ops, names, args
+        )
+    return {"sizes": sizes, "raw": raw, "counts": counts, "rss": rss, "docs": docs}
+
+
+def after_tables(args, stack) -> None:
     if args.search != "off" and (not args.only or "search" in args.only):
         # Search latency (its own embedded server and database; book tokens in the stack's Redis).
         search = [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--engine", args.engine]
@@ -238,6 +203,33 @@ def main():
             [sys.executable, str(ROOT / "bench" / "revisions_bench.py"), "--engine", args.engine],
             check=False,
         )
+
+
+def main():
+    args = parse_args()
+    stack = stack_start(engine=args.engine)
+    framework = None
+    try:
+        framework, framework_base = framework_start(stack)
+        result = bench(stack, framework_base, args)
+    finally:
+        if "django" in sys.modules:
+            django_teardown()
+        if framework is not None:
+            framework_stop(framework)
+        stack_stop(stack)
+    print(
+        f"\n== {args.engine} engine, {args.duration:g} s per measurement, "
+        f"{args.runs} run(s) interleaved; medians =="
+    )
+    report.print_main_table(result["sizes"][1], result["counts"][1], args.runs)
+    if len(result["sizes"]) > 1:
+        report.print_growth_table(result["sizes"], result["counts"], result["rss"], result["docs"])
+    else:
+        print(f"\npeak RSS (MiB): {result['rss'][1]}")
+    path = report.write_json(ROOT, {"args": vars(args), **result})
+    print(f"JSON written to {path.relative_to(ROOT)}")
+    after_tables(args, stack)
 
 
 if __name__ == "__main__":

@@ -44,14 +44,41 @@ def toc_payload(chapters: int, *, with_ids: list[str] | None = None) -> dict:
     return {"chapters": items, "total_chapters": chapters, "estimated_pages": chapters * 10}
 
 
+EDITORS = 4  # the writers the reader's TOC book is shared with, as editors
+
+
+PASSWORD = "bench-Password-123"
+
+
+def register(api: str, email: str) -> str:
+    payload = {"email": email, "password": PASSWORD}
+    return expect(http("POST", f"{api}/auth/register", payload=payload), 201)["access"]
+
+
+def tokens_refresh(base: str, data: dict) -> None:
+    """New access tokens for every seeded user (they live ACCESS_TOKEN_MINUTES, 15 by default,
+    and a bench with growth runs longer); the operations read them from `data` per request."""
+
+    def login(email):
+        payload = {"email": email, "password": PASSWORD}
+        return expect(http("POST", f"{base}/api/v1/auth/login", payload=payload), 200)["access"]
+
+    reader, writer, *editors = data["users"]
+    data.update(reader=login(reader), writer=login(writer), editors=[login(e) for e in editors])
+
+
+def share(api: str, token: str, book_id: str, emails: list[str]) -> None:
+    for email in emails:
+        expect(http("POST", f"{api}/books/{book_id}/collaborators", token,
+                    {"email": email, "role": "editor"}), 200, 201)  # fmt: skip
+
+
 def seed(base: str) -> dict:
     api = f"{base}/api/v1"
-    reader = expect(
-        http("POST", f"{api}/auth/register", payload={"email": "reader@bench.local",
-             "password": "bench-Password-123"}), 201)["access"]  # fmt: skip
-    writer = expect(
-        http("POST", f"{api}/auth/register", payload={"email": "writer@bench.local",
-             "password": "bench-Password-123"}), 201)["access"]  # fmt: skip
+    reader = register(api, "reader@bench.local")
+    writer = register(api, "writer@bench.local")
+    editor_emails = [f"editor{n}@bench.local" for n in range(EDITORS)]
+    editors = [register(api, email) for email in editor_emails]
     book_ids = [
         expect(
             http(
@@ -78,15 +105,22 @@ def seed(base: str) -> dict:
     questions = expect(
         http("POST", f"{api}/books/{toc_book}/chapters/{chapter_ids[0]}/generate-questions",
              reader, {"count": 20}), 200)["questions"]  # fmt: skip
-    own_books = []
+    share(api, reader, toc_book, editor_emails)
+    own_books, content_versions = [], []
     for n in range(32):
         book = expect(http("POST", f"{api}/books/", writer, {"title": f"Writer book {n}"}), 201)
         own = expect(http("PUT", f"{api}/books/{book['id']}/toc", writer,
                           {"toc": toc_payload(50)}), 200)  # fmt: skip
         own_books.append((book["id"], [c["id"] for c in own["toc"]["chapters"]], own["version"]))
+        saved = expect(http("PATCH", f"{api}/books/{book['id']}/chapters/{own_books[-1][1][0]}"
+                            "/content", writer, {"content": content}), 200)  # fmt: skip
+        content_versions.append(saved["version"])
     return {
         "reader": reader,
         "writer": writer,
+        "editors": editors,
+        "users": ["reader@bench.local", "writer@bench.local", *editor_emails],
+        "content_versions": content_versions,
         "book_ids": book_ids,
         "toc_book": toc_book,
         "chapter_ids": chapter_ids,

@@ -29,6 +29,7 @@ class Stack:
     base: str  # http://127.0.0.1:<port>
     env: dict[str, str]  # the environment the stack runs with
     mongo_uri: str  # the embedded server, for direct connections from the bench process
+    log: Path  # the stack's stderr (gunicorn, the worker, warnings such as every 409)
 
 
 def stack_start(
@@ -55,18 +56,22 @@ def stack_start(
         **(env or {}),
     }
     stack_env.pop("MONGODB_URI", None)
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runstack"],
-        env=stack_env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log = workdir / "stack.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "runstack"],
+            env=stack_env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
     stack = Stack(
         server=server,
         base=f"http://127.0.0.1:{api_port}",
         env=stack_env,
         mongo_uri=f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true",
+        log=log,
     )
     deadline = time.monotonic() + 120
     while True:
@@ -76,15 +81,19 @@ def stack_start(
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 stack_stop(stack)
-                raise SystemExit("the API did not start (see var/mongo.log)") from None
+                tail = log.read_text(errors="replace")[-3000:]
+                raise SystemExit(f"the API did not start (see {log}):\n{tail}") from None
             time.sleep(0.5)
 
 
 def stack_stop(stack: Stack) -> None:
-    """Ctrl-C to the whole process group (runstack stops what it started), SIGKILL after 30 s."""
+    """Ctrl-C to the whole process group (runstack stops what it started), SIGKILL after 30 s;
+    then the database file is deleted."""
     if stack.server.poll() is None:
         os.killpg(stack.server.pid, signal.SIGINT)
         try:
             stack.server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(stack.server.pid, signal.SIGKILL)
+    for path in stack.log.parent.glob("mongo.sqlite*"):  # up to 1 GB at --growth 100; the log stays
+        path.unlink(missing_ok=True)

@@ -4,7 +4,9 @@ Every book-scoped route loads its book through `BookScopedMixin.get_book()`, whi
 `HasBookRole` on it. The caller's role on the book (owner, co-author, editor, viewer: see
 `books.rules`) must rank at or above the role the request needs, decided here and nowhere else:
 by default a safe method (GET, HEAD, OPTIONS) needs `viewer` and any other `editor`, so a new
-action is classified without being listed; the routes named in REQUIRED_ROLES differ."""
+action is classified without being listed; the routes named in REQUIRED_ROLES differ. The
+chapter's interview questions are the book's and take the default: a viewer reads questions,
+answers and progress, an editor (and above) generates, answers, rates and regenerates."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 

@@ -1,16 +1,20 @@
-"""Chapter interview questions, the author's responses to them and their ratings of them.
+"""Chapter interview questions, the book's answers to them and each user's ratings of them.
 
 Storage design:
-- A `Question` belongs to one chapter of one book and to the user it was generated for. It points
-  at the chapter's `books.Chapter` document (`chapter_document`, CASCADE) and at the book (CASCADE),
-  so deleting a chapter or a book removes its questions through Django's collector, and with them
-  (CASCADE again) their responses and ratings. The chapter's string id is kept alongside
-  (`chapter_id`) because every read filters on (book, chapter_id, user).
-- `QuestionResponse` and `QuestionRating` are unique per (question, user). First saves are inserts
-  that may race: the loser of the race gets IntegrityError from the unique index and retries as
-  an update, so concurrent first saves both succeed and leave one document.
-- Response updates are compare-and-swap writes on `version`, so two concurrent edits never lose
-  an edit-history entry (the history keeps the newest 50 entries).
+- A `Question` belongs to one chapter of one book (`user` records who generated it: the
+  questions and answers are the book's, shared by everyone who may read it). It points at the
+  chapter's `books.Chapter` document (`chapter_document`, CASCADE) and at the book (CASCADE),
+  so deleting a chapter or a book removes its questions through Django's collector, and with
+  them (CASCADE again) their responses and ratings. The chapter's string id is kept alongside
+  (`chapter_id`) because every read filters on (book, chapter_id).
+- `QuestionResponse` is the book's answer: one per question (`user` is who saved it last).
+  `QuestionRating` is unique per (question, user). First saves are inserts that may race: the
+  loser of the race gets IntegrityError from the unique index and retries as an update (or,
+  when it named the version it edited, is refused with 409), so one document remains.
+- Response updates are compare-and-swap writes on `version` (1 for a first save, +1 per edit;
+  0 means "no answer yet"), so two concurrent edits never lose an edit-history entry and a
+  save based on a stale `expected_version` is refused (the history keeps the newest 50
+  entries).
 """
 
 from django.conf import settings
@@ -106,7 +110,7 @@ class Question(AuditedModel):
 
 
 class QuestionResponse(CompositeUniqueKey, AuditedModel):
-    unique_key_fields = ("question_id", "user_id")
+    unique_key_fields = ("question_id",)  # one answer per question: the book's (migration 0004)
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
     user = models.ForeignKey(
@@ -138,7 +142,8 @@ class QuestionResponse(CompositeUniqueKey, AuditedModel):
 
     class Meta:
         db_table = "question_responses"
-        # (question, user) is unique through `unique_key` (see books.models.CompositeUniqueKey).
+        # The question is unique through `unique_key` (see books.models.CompositeUniqueKey);
+        # the (question, user) index serves the lookups by question as its prefix.
         indexes = [
             models.Index(fields=["question", "user"], name="qr_question_user_idx"),
             models.Index(fields=["user", "-created_at"], name="qr_user_created_idx"),

@@ -7,6 +7,12 @@ from collections.abc import Callable, Iterable
 
 from autoauthor.embedded_mongo.engine_shims import install_id_scan_skip, install_sqlite_numbers
 from autoauthor.embedded_mongo.expression_shims import install_not_expression
+from autoauthor.embedded_mongo.feature_shims import install_feature_cache
+from autoauthor.embedded_mongo.index_shims import (
+    install_memory_index_narrowing,
+    install_sqlite_id_lookup,
+    install_sqlite_multikey_lookup,
+)
 from autoauthor.embedded_mongo.request_shims import install_wire_hook
 from autoauthor.embedded_mongo.switches import SHIMS, active
 
@@ -20,6 +26,10 @@ _INSTALLERS: dict[str, Callable[[], None]] = {
     "not_expression": install_not_expression,
     "id_scan": install_id_scan_skip,
     "sqlite_numbers": install_sqlite_numbers,
+    "feature_cache": install_feature_cache,
+    "id_lookup": install_sqlite_id_lookup,
+    "index_narrowing": install_memory_index_narrowing,
+    "multikey_lookup": install_sqlite_multikey_lookup,
 }
 
 

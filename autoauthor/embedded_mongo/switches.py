@@ -10,6 +10,10 @@ SHIMS: tuple[str, ...] = (
     "nested_projection",
     "id_scan",
     "sqlite_numbers",
+    "feature_cache",
+    "id_lookup",
+    "index_narrowing",
+    "multikey_lookup",
 )
 
 active: set[str] = set()

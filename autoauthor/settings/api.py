@@ -58,6 +58,11 @@ _DEFAULT_RATE_LIMITS = {
     # Search refreshes the index of books written since the last query, then reads it: a
     # person types a query every few seconds at most.
     "search": "60/60",
+    # Sharing a book: reading who it is shared with, changing it (each change rewrites the
+    # book's document and invalidates every reader's cached reads), giving the book away.
+    "collaborators_list": "60/60",
+    "collaborators_change": "30/60",
+    "ownership_transfer": "5/60",
 }
 RATE_LIMITS = {
     scope: env(f"RATELIMIT_{scope.upper()}", rate) for scope, rate in _DEFAULT_RATE_LIMITS.items()

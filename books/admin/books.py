@@ -1,4 +1,5 @@
-"""Book admin: writes through the books services (create, update, summary, delete)."""
+"""Book admin: writes through the books services (create, update, summary, collaborators,
+delete)."""
 
 from django import forms
 from django.contrib import admin
@@ -9,16 +10,51 @@ from django.utils.html import format_html, format_html_join
 from autoauthor.admin_mixins import ServiceAdminMixin, domain_error_as_validation_error
 from autoauthor.core.errors import DomainError
 from books.models import Book
-from books.selectors import chapter_documents, toc_chapter_ids, toc_iter_nodes
+from books.selectors import (
+    book_collaborators,
+    chapter_documents,
+    toc_chapter_ids,
+    toc_iter_nodes,
+)
 from books.services import books as book_services
+from books.services import collaborators as collaborator_services
 from books.services import summary as summary_services
 from books.services import toc as toc_services
 
 
 class BookAdminForm(forms.ModelForm):
+    # Not the model field: the list is written only by the sharing service (with its ids,
+    # version, audit rows and cache invalidation), from "<e-mail> <role>" lines.
+    collaborators = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One '<e-mail> <role>' per line; role: viewer, editor or co-author.",
+    )
+
     class Meta:
         model = Book
         fields = ("owner", *book_services.BOOK_EDITABLE_FIELDS, "summary")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            rows = book_collaborators(book=self.instance)[1:]  # the owner is listed first
+            self.initial["collaborators"] = "\n".join(f"{r['email']} {r['role']}" for r in rows)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "collaborators" in self.changed_data:
+            owner = self.instance.owner if self.instance.pk else cleaned.get("owner")
+            try:
+                wanted = collaborator_services.collaborators_text_parse(cleaned["collaborators"])
+                collaborator_services.collaborators_resolve(
+                    wanted=wanted, owner_id=getattr(owner, "pk", None)
+                )
+            except DomainError as exc:
+                self.add_error("collaborators", domain_error_as_validation_error(exc))
+            else:
+                cleaned["collaborators"] = wanted
+        return cleaned
 
     def clean_metadata(self):
         metadata = self.cleaned_data.get("metadata")
@@ -89,6 +125,7 @@ class BookAdmin(ServiceAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Summary", {"fields": ("summary", "summary_version")}),
+        ("Sharing", {"fields": ("collaborators",)}),
         ("Table of contents", {"fields": ("toc_version", "chapters")}),
         ("Dates", {"fields": ("created_at", "updated_at", "deleted_at")}),
     )
@@ -147,15 +184,22 @@ class BookAdmin(ServiceAdminMixin, admin.ModelAdmin):
             for name in book_services.BOOK_EDITABLE_FIELDS
             if name in form.changed_data
         }
+        sharing = "collaborators" in form.changed_data
         if change:
             # `obj` already carries the form's values; the service compares against the stored
             # book to write (and audit) only what changed.
             stored = Book.objects.get(pk=obj.pk)
+            if sharing:
+                wanted = form.cleaned_data["collaborators"]
+                collaborator_services.collaborators_replace(book=stored, wanted=wanted)
             book = book_services.book_update(book=stored, data=data)
         else:
             book = book_services.book_create(owner=form.cleaned_data["owner"], data=data)
             if form.cleaned_data.get("published"):
                 book = book_services.book_update(book=book, data={"published": True})
+            if sharing:
+                wanted = form.cleaned_data["collaborators"]
+                collaborator_services.collaborators_replace(book=book, wanted=wanted)
         if "summary" in form.changed_data and form.cleaned_data.get("summary"):
             summary = form.cleaned_data["summary"]
             book = summary_services.book_summary_update(book=book, summary=summary)

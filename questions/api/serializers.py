@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from autoauthor.api.fields import ObjectIdField
-from books.api.serializer_fields import StrictCharField
+from books.api.serializer_fields import StrictCharField, expected_version_field
 from questions.models import QuestionDifficulty, QuestionType, ResponseStatus
 from questions.rules import (
     BATCH_MAX,
@@ -81,6 +81,10 @@ class ResponseSaveInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
     word_count = serializers.IntegerField(required=False, allow_null=True)
     question_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    expected_version = expected_version_field(
+        "The answer's version the edit was based on (`response.version`, 0 when there is no "
+        "answer yet); stale → 409 `version_conflict`. Omitted: the save always applies."
+    )
 
 
 class RatingInput(serializers.Serializer):
@@ -213,6 +217,7 @@ class QuestionResponseOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     last_edited_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="The answer's version: send as expected_version.")
     metadata = serializers.SerializerMethodField()
 
     @extend_schema_field(ResponseMetadataOutput)

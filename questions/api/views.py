@@ -134,13 +134,14 @@ class ChapterQuestionsViewSet(ChapterScopedMixin, GenericViewSet):
     def question_progress(self, request, **kwargs):
         self.get_chapter()
         progress = selectors.question_progress(
-            book=self.get_book(), chapter_id=self.kwargs["chapter_id"], user=request.user
+            book=self.get_book(), chapter_id=self.kwargs["chapter_id"]
         )
         return Response(QuestionProgressOutput(progress).data)
 
 
-# A chapter's questions (registered under the chapters router at `questions`): the caller's
-# questions of the chapter, one's response and rating, and a batch of responses.
+# A chapter's questions (registered under the chapters router at `questions`): the book's
+# questions of the chapter (shared by everyone who may read the book), one's answer (the
+# book's) and the caller's rating, and a batch of answers.
 class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
     lookup_url_kwarg = "question_id"
     schema = DeclaredListSchema()  # `list` answers one page object
@@ -153,13 +154,12 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
     concurrency_scopes = {"regenerate": "ai"}
 
     def get_object(self):
-        """The question `question_id` of this chapter, generated for the caller (404
-        `question_not_found` otherwise)."""
+        """The question `question_id` of this chapter of the book (404 `question_not_found`
+        otherwise)."""
         self.get_chapter()
         return selectors.question_get(
             book=self.get_book(),
             chapter_id=self.kwargs["chapter_id"],
-            user=self.request.user,
             question_id=self.kwargs["question_id"],
         )
 
@@ -184,7 +184,7 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
         query = valid_data(QuestionListQuery, request.query_params)
         self.get_chapter()
         page = selectors.question_list(
-            book=self.get_book(), chapter_id=self.kwargs["chapter_id"], user=request.user, **query
+            book=self.get_book(), chapter_id=self.kwargs["chapter_id"], **query
         )
         return Response(QuestionListOutput(page, context={"statuses": page["statuses"]}).data)
 
@@ -215,7 +215,7 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="response", url_name="response")
     def response_get(self, request, **kwargs):
-        response = selectors.response_get(question=self.get_object(), user=request.user)
+        response = selectors.response_get(question=self.get_object())
         return Response(
             ResponseGetOutput(
                 {"response": response, "has_response": response is not None, "success": True}
@@ -227,6 +227,10 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
         tags=TAGS,
         request=ResponseSaveInput,
         responses={200: ResponseSaveOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
+        description="Save the book's answer to the question (an editor, co-author or the owner; "
+        "`response.user_id` is who saved it last). With `expected_version` (the answer's "
+        "`version`, 0 when there is none yet) a save based on a version another collaborator "
+        "has replaced meanwhile is 409 `version_conflict` with `current_version`.",
     )
     @response_get.mapping.put
     def response_save(self, request, **kwargs):
@@ -236,6 +240,7 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
             user=request.user,
             response_text=data["response_text"],
             status=data["status"],
+            expected_version=data["expected_version"],
         )
         return Response(
             ResponseSaveOutput(
@@ -281,7 +286,6 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
         question = selectors.question_get(
             book=self.get_book(),
             chapter_id=self.kwargs["chapter_id"],
-            user=request.user,
             question_id=self.kwargs["question_id"],
         )
         result = services.question_regenerate(
@@ -291,5 +295,5 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
             user=request.user,
             focus=data["focus"],
         )
-        statuses = selectors.response_statuses(question_ids=[question.pk], user=request.user)
+        statuses = selectors.response_statuses(question_ids=[question.pk])
         return Response(QuestionOutput(result.question, context={"statuses": statuses}).data)

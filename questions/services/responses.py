@@ -1,11 +1,16 @@
-"""Responses to questions and ratings of questions (reference endpoints 51, 53 and 56).
+"""The book's answers to questions and each user's ratings of them (reference endpoints 51, 53
+and 56).
 
-Both are unique per (question, user). Saves are upserts without transactions: the first save is
-an insert, and when two first saves race the unique index refuses the second one, which then
-retries as an update, so both succeed and one document remains. Response updates are
-compare-and-swap writes on `version` (each edit appends the previous word count to the edit
-history, keeping the newest 50 entries): concurrent edits are applied one after the other and no
-history entry is lost.
+An answer is the book's: one per question, whoever saved it (its `user` is who saved it last,
+and the audit row names them). A rating is unique per (question, user). Saves are upserts
+without transactions: the first save is an insert, and when two first saves race the unique
+index refuses the second one, which then retries as an update, so both succeed and one document
+remains. Answer updates are compare-and-swap writes on `version` (each edit appends the previous
+word count to the edit history, keeping the newest 50 entries): concurrent edits are applied one
+after the other and no history entry is lost. A save that names the version it edited
+(`expected_version`, 0 for "no answer yet") is refused with 409 `version_conflict` when the
+answer moved on meanwhile, so two collaborators never silently overwrite each other; a save
+without it is never refused for that.
 """
 
 from django.db import IntegrityError
@@ -27,47 +32,52 @@ from questions.rules import (
 )
 
 WRITE_ATTEMPTS = 8
+RESPONSE_CONFLICT = "The answer was changed by someone else meanwhile. Please reload and try again."
+
+
+def _version_check(current: QuestionResponse | None, expected_version: int | None) -> None:
+    """409 `version_conflict` (with `current_version`) when the answer is not at the version
+    the save was based on (0: none yet); nothing to check without `expected_version`."""
+    version = current.version if current is not None else 0
+    if expected_version is not None and version != expected_version:
+        raise Conflict(RESPONSE_CONFLICT, code="version_conflict", current_version=version)
 
 
 def response_save(
-    *, question: Question, user, response_text: str, status: str
+    *,
+    question: Question,
+    user,
+    response_text: str,
+    status: str,
+    expected_version: int | None = None,
 ) -> tuple[QuestionResponse, bool]:
-    """Create or update `user`'s response to `question`; returns (response, created).
+    """Create or update the book's answer to `question`, saved by `user`; returns (response,
+    created).
 
     The text must contain something besides whitespace (422 otherwise); the word count is
     recomputed from it. An update records the previous word count in the edit history (newest
-    50 kept). Concurrent first saves both succeed and leave one response."""
+    50 kept). With `expected_version` the save applies only to that version of the answer (0:
+    there is none yet), else 409 `version_conflict`; without it concurrent saves are applied
+    one after the other and concurrent first saves both succeed and leave one answer."""
     problem = response_text_problem(response_text)
     if problem:
         raise ValidationFailed("response_text", problem)
-    words = word_count(response_text)
+    values = {"response_text": response_text, "word_count": word_count(response_text),
+              "status": status, "user_id": user.pk}  # fmt: skip
     for _ in range(WRITE_ATTEMPTS):
         now = now_ms()
-        current = one_or_none(QuestionResponse.objects.filter(question=question, user=user))
+        values.update(updated_at=now, last_edited_at=now)
+        current = one_or_none(QuestionResponse.objects.filter(question=question))
+        _version_check(current, expected_version)
         if current is None:
             try:
                 created = QuestionResponse.objects.create(
-                    question=question,
-                    user=user,
-                    response_text=response_text,
-                    word_count=words,
-                    status=status,
-                    edit_history=[],
-                    created_at=now,
-                    updated_at=now,
-                    last_edited_at=now,
+                    question=question, edit_history=[], created_at=now, version=1, **values
                 )
             except IntegrityError:
-                continue  # another first save won the race: update theirs
+                continue  # another first save won the race: update theirs (or 409, above)
             book_changed(book_id=question.book_id, owner_id=None)  # search re-reads the book
             return created, True
-        values = {
-            "response_text": response_text,
-            "word_count": words,
-            "status": status,
-            "updated_at": now,
-            "last_edited_at": now,
-        }
         if _response_update(question=question, current=current, values=values):
             book_changed(book_id=question.book_id, owner_id=None)  # search re-reads the book
             return current, False
@@ -90,8 +100,8 @@ def _response_update(*, question: Question, current: QuestionResponse, values: d
     if not QuestionResponse.objects.filter(pk=current.pk, version=current.version).update(**values):
         return False
     changes = {
-        name: [getattr(current, name), values[name]]
-        for name in ("status", "word_count")
+        name: [_shown(getattr(current, name)), _shown(values[name])]
+        for name in ("status", "word_count", "user_id")
         if getattr(current, name) != values[name]
     }
     audit_record(
@@ -104,6 +114,11 @@ def _response_update(*, question: Question, current: QuestionResponse, values: d
     for name, value in values.items():
         setattr(current, name, value)
     return True
+
+
+def _shown(value):
+    """An audit value as JSON holds it (the id of who saved as a string)."""
+    return value if isinstance(value, str | int) or value is None else str(value)
 
 
 def rating_save(
@@ -174,9 +189,9 @@ def _batch_item_problem(item) -> tuple[str | None, str | None]:
     return shown, None
 
 
-def _batch_questions(*, book, chapter_id: str, user, checked: list[tuple]) -> dict:
+def _batch_questions(*, book, chapter_id: str, checked: list[tuple]) -> dict:
     """{question pk: question} of the well-formed question ids among the checked items that
-    name a question of this chapter of `book` generated for `user` (one query, none if none)."""
+    name a question of this chapter of `book` (one query, none if none)."""
     wanted = {
         oid
         for (question_id, problem) in checked
@@ -187,7 +202,7 @@ def _batch_questions(*, book, chapter_id: str, user, checked: list[tuple]) -> di
     return {
         question.pk: question
         for question in Question.objects.filter(
-            pk__in=list(wanted), book=book, chapter_id=chapter_id, user=user
+            pk__in=list(wanted), book=book, chapter_id=chapter_id
         )
     }
 
@@ -225,11 +240,11 @@ def responses_batch_save(*, book, chapter_id: str, user, items: list) -> dict:
     """Save up to 100 responses to questions of one chapter; each item is independent.
 
     An item fails (and saves nothing) when it lacks `question_id` or `response_text`, has an
-    unknown status, or names a question that does not exist, is malformed, belongs to another
-    user or to another chapter or book. Valid items are saved as by `response_save`. Results
+    unknown status, or names a question that does not exist, is malformed, or belongs to
+    another chapter or book. Valid items are saved as by `response_save`. Results
     are in input order; the summary counts saved and failed items."""
     checked = [_batch_item_problem(item) for item in items]
-    questions = _batch_questions(book=book, chapter_id=chapter_id, user=user, checked=checked)
+    questions = _batch_questions(book=book, chapter_id=chapter_id, checked=checked)
     results = [
         _batch_item_save(
             index=index,

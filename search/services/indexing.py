@@ -95,24 +95,21 @@ def searchable_fields(books: list[Book]) -> list[dict]:
             "pk", "book_id", "chapter_id"
         )
     }
+    # The book's answers (one per question): every reader of the book finds them, whoever
+    # saved them, so an entry names no user.
     answers = (
         QuestionResponse.objects.filter(question_id__in=list(questions)).values_list(
-            "question_id", "user_id", "response_text"
+            "question_id", "response_text"
         )
         if questions
         else []
     )
-    for question_id, user_id, text in answers:
+    for question_id, text in answers:
         book_id, chapter_id = questions[question_id]
         if (book_id, chapter_id) in listed:
             fields.append(
                 _field(
-                    EntryKind.ANSWER,
-                    book_id,
-                    text,
-                    chapter_id=chapter_id,
-                    question_id=question_id,
-                    user_id=user_id,
+                    EntryKind.ANSWER, book_id, text, chapter_id=chapter_id, question_id=question_id
                 )
             )
     # An empty field has no entry: nothing can match it.
@@ -121,7 +118,7 @@ def searchable_fields(books: list[Book]) -> list[dict]:
 
 # Part of every digest: changing the text rules (search.text) or the entry shape and this
 # number re-indexes every field at its book's next refresh.
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: answers are the book's (no user in their entries)
 
 
 def _digest(field: dict) -> str:

@@ -38,13 +38,11 @@ LIMIT_DEFAULT = 20
 LIMIT_MAX = 50
 
 
-def _scored(entries: list[dict], clauses: list[Clause], user) -> list[tuple[float, dict]]:
+def _scored(entries: list[dict], clauses: list[Clause]) -> list[tuple[float, dict]]:
     """(score, entry) of the entries where every clause matches (phrases checked against the
-    stored positions); other users' answers are left out."""
+    stored positions). Answers are the book's: every reader of the book finds them."""
     matching = []
     for entry in entries:
-        if entry["kind"] == EntryKind.ANSWER and entry.get("user_id") != user.pk:
-            continue
         positions = stored_positions(entry["positions"], clauses)
         starts = [clause_starts(clause, positions) for clause in clauses]
         if all(starts):
@@ -85,7 +83,7 @@ def _live_text(entry: dict, book, nodes: dict, chapters: dict, answers: dict) ->
     return answers.get(entry["question_id"])
 
 
-def _hits(scored: list[tuple[float, dict]], clauses: list[Clause], user, limit: int) -> list:
+def _hits(scored: list[tuple[float, dict]], clauses: list[Clause], limit: int) -> list:
     """The first `limit` hits of `scored` whose live text still matches, with their snippets.
     Three reads at most (books, chapters, answers) for the candidates considered."""
     candidates = scored[: limit * 2]
@@ -98,8 +96,7 @@ def _hits(scored: list[tuple[float, dict]], clauses: list[Clause], user, limit: 
         }
     )
     answers = selectors.hit_answer_texts(
-        question_ids={e["question_id"] for _, e in candidates if e["kind"] == EntryKind.ANSWER},
-        user=user,
+        question_ids={e["question_id"] for _, e in candidates if e["kind"] == EntryKind.ANSWER}
     )
     nodes = {pk: selectors.toc_nodes(book) for pk, book in books.items()}
     hits = []
@@ -152,9 +149,9 @@ def search_run(*, user, query: str, book_id=None, limit: int = LIMIT_DEFAULT) ->
         raise ValidationFailed("q", "The search query must contain at least one word.")
     book_ids = _search_books(user=user, book_id=book_id)
     search_index_refresh(book_ids=book_ids)
-    scored = _scored(selectors.entries_matching(book_ids=book_ids, clauses=clauses), clauses, user)
+    scored = _scored(selectors.entries_matching(book_ids=book_ids, clauses=clauses), clauses)
     return {
         "query": query,
         "total": len(scored),
-        "results": _hits(scored, clauses, user, max(1, min(limit, LIMIT_MAX))),
+        "results": _hits(scored, clauses, max(1, min(limit, LIMIT_MAX))),
     }

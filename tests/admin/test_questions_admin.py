@@ -74,7 +74,7 @@ def test_superuser_edits_a_response_through_response_save(admin_client, user, qu
     )
     assert result.status_code == 302, result.context["adminform"].form.errors
     saved = QuestionResponse.objects.get(pk=response.pk)
-    assert saved.word_count == 5 and saved.status == "completed" and saved.version == 1
+    assert saved.word_count == 5 and saved.status == "completed" and saved.version == 2
     assert [entry["word_count"] for entry in saved.edit_history] == [3]
 
 

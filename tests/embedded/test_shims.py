@@ -57,6 +57,10 @@ def test_apply_shims_rejects_unknown_names() -> None:
         "nested_projection",
         "id_scan",
         "sqlite_numbers",
+        "feature_cache",
+        "id_lookup",
+        "index_narrowing",
+        "multikey_lookup",
     )
 
 

@@ -44,9 +44,11 @@ def test_first_save_creates_the_response(api, book, user, questions):
         "created_at",
         "updated_at",
         "last_edited_at",
+        "version",
         "metadata",
     }
     assert saved["question_id"] == question["id"] and saved["user_id"] == str(user.pk)
+    assert saved["version"] == 1  # 0 is "no answer yet"
     assert saved["response_text"] == "Ada climbs  the\nstairs"
     assert saved["word_count"] == 4  # recomputed, the client's 99 is ignored
     assert saved["status"] == "completed"

@@ -96,20 +96,38 @@ def test_case_and_accents_are_ignored(api, book):
     assert "<mark>Éclair</mark>" in hits(api, "ecl*")[0]["snippet"]
 
 
-def test_interview_answers_are_found_for_their_author_only(api, user, other_user, book):
+def test_interview_answers_are_found_by_everyone_who_reads_the_book(
+    api, other_api, user, other_user, book
+):
+    """An answer is the book's: a collaborator finds the one the owner saved, the owner finds
+    the one a collaborator saved, and a stranger finds neither."""
+    from books.services.collaborators import collaborator_add
+    from tests.conftest import bearer_client
+    from tests.factories import UserFactory
     from tests.questions.conftest import generate
 
-    question = generate(api, book, "ch1", count=3)[0]
+    editor = UserFactory()
+    collaborator_add(book=book, email=editor.email, role="editor", actor_role="owner")
+    collaborator_add(book=book, email=other_user.email, role="viewer", actor_role="owner")
+    first, second = generate(api, book, "ch1", count=3)[:2]
     response_save(
-        question=Question.objects.get(pk=question["id"]),
+        question=Question.objects.get(pk=first["id"]),
         user=user,
         response_text="My grandmother's quilt inspired it.",
         status="draft",
     )
-    (hit,) = hits(api, "quilt")
-    assert (hit["field"], hit["chapter_id"]) == ("answer", "ch1")
-    assert hit["question_id"] == question["id"]
-    assert hit["chapter_title"] == "The Lighthouse Keeper"
+    response_save(
+        question=Question.objects.get(pk=second["id"]),
+        user=editor,
+        response_text="The quilt hung by the lamp.",
+        status="draft",
+    )
+    for client in (api, other_api, bearer_client(editor)):
+        found = hits(client, "quilt")
+        assert sorted(hit["question_id"] for hit in found) == sorted([first["id"], second["id"]])
+        assert {(hit["field"], hit["chapter_id"]) for hit in found} == {("answer", "ch1")}
+        assert {hit["chapter_title"] for hit in found} == {"The Lighthouse Keeper"}
+    assert hits(bearer_client(UserFactory()), "quilt") == []
 
 
 def test_another_users_data_is_never_returned(api, other_api, user, other_user, book):

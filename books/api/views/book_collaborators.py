@@ -29,6 +29,12 @@ TAGS = ["collaborators"]
 # The collaborators of one book (registered under the books router at `collaborators`).
 class BookCollaboratorViewSet(BookScopedMixin, GenericViewSet):
     lookup_url_kwarg = "user_id"
+    ratelimit_scopes = {
+        "list": "collaborators_list",
+        "create": "collaborators_change",
+        "partial_update": "collaborators_change",
+        "destroy": "collaborators_change",
+    }
     book_verbs = {"create": "share", "partial_update": "share", "destroy": "share"}
 
     @extend_schema(
@@ -97,6 +103,7 @@ class BookCollaboratorViewSet(BookScopedMixin, GenericViewSet):
 
 # POST books/{book_id}/transfer-ownership, a BookViewSet action.
 class BookOwnershipMixin:
+    ratelimit_scopes = {"transfer_ownership": "ownership_transfer"}
     book_verbs = {"transfer_ownership": "transfer"}
 
     @extend_schema(
