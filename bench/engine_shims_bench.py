@@ -10,7 +10,7 @@ shapes django-mongodb-backend emits on the request path: a compare-and-swap `upd
 equality on an indexed array. Prints the median time of `--repeat`
 runs of each, per size, and the insert rate of the fill.
 
-Usage: .venv/bin/python bench/engine_shims_bench.py [--engine sqlite] [--sizes 1000 10000]
+Usage: .venv/bin/python bench/engine_shims_bench.py [--engine sqlite] [--sizes 1000 3000]
        [--repeat 20]
 """
 
@@ -109,7 +109,7 @@ def measure(engine: str, disabled: tuple[str, ...], sizes: list[int], repeat: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=("memory", "sqlite"), default="sqlite")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     for label, disabled in (("every shim", ()), ("without the query shims", QUERY_SHIMS)):

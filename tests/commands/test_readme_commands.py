@@ -118,7 +118,9 @@ def test_readme_commands_work_after_make_run(tmp_path):
                                                 "--words", "3000"],
                        ["bench/slow_work.py", "--quick"],
                        ["bench/revisions_bench.py", "--saves", "60"],
-                       ["bench/search_bench.py", "--quick"]):  # fmt: skip
+                       ["bench/search_bench.py", "--quick"],
+                       ["bench/engine_shims_bench.py", "--sizes", "200",
+                        "--repeat", "2"]):  # fmt: skip
             result = run(checkout, env, *script)
             assert result.returncode == 0, (script, result.stdout, result.stderr)
 

@@ -220,6 +220,11 @@ def test_migration_makes_each_answer_the_books(api, user, other_user, book):
         questions[0]["id"]: (questions[0]["id"], 1, "newer"),
         questions[1]["id"]: (questions[1]["id"], 2, "edited twice"),
     }
+    migration.to_book_answers(apps, None)  # run again, as after an interruption: no change
+    again = QuestionResponse.objects.values_list("question_id", "unique_key", "version")
+    assert {str(q): (key, version) for q, key, version in again} == {
+        q: (key, version) for q, (key, version, _) in rows.items()
+    }
     # The migrated answers take guarded saves as any new one does.
     stale = put(api, book, questions[1]["id"], {"response_text": "x", "expected_version": 1})
     assert stale.status_code == 409
