@@ -16,7 +16,6 @@ ENTRY_PROJECTION = {
     "kind": 1,
     "chapter_id": 1,
     "question_id": 1,
-    "user_id": 1,
     "positions": 1,
     "length": 1,
 }

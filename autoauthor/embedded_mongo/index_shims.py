@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from bson import ObjectId
+
 # --- Shim 7: the SQLite engine finds a document by _id through its primary key ---------------
 
 # The SQLite engine's primary key is (db_name, coll_name, storage_key), where the storage key is
@@ -23,7 +25,6 @@ from typing import Any
 
 
 def install_sqlite_id_lookup() -> None:
-    from bson import ObjectId
     from mongoeco._types._bson_objectid import ObjectId as StoredObjectId
     from mongoeco.core.query_plan import EqualsCondition
     from mongoeco.engines.sqlite import SQLiteEngine
@@ -126,39 +127,35 @@ def install_sqlite_multikey_lookup() -> None:
 # all have one, and the smallest candidate set among an $and's clauses. Candidates are only a
 # prefilter: the engine still matches every candidate against the whole query.
 
-_INDEXABLE_VALUE_TYPES = (str, int, float, bool)
+_INDEXABLE_VALUE_TYPES = (str, int, float, bool, ObjectId)
+
+
+def _index_entries(engine: Any, index_map: Any, values: tuple) -> set | None:
+    """The storage keys ``index_map`` holds for ``values``; None for a value it cannot key."""
+    if index_map is None or not all(isinstance(v, _INDEXABLE_VALUE_TYPES) for v in values):
+        return None
+    keys: set = set()
+    for value in values:
+        keys.update(index_map.get((engine._index_equality_key(value),), ()))
+    return keys
 
 
 def _memory_candidates(engine: Any, node: Any, indexes: dict[str, Any], index_data: dict) -> Any:
     """Storage keys that may match ``node`` (a set), or None when an index cannot tell."""
-    from bson import ObjectId
     from mongoeco.core.query_plan import AndCondition, EqualsCondition, InCondition, OrCondition
 
-    def entries(field: str, values: tuple) -> set | None:
-        index_map = index_data.get(indexes.get(field, ""))
-        if index_map is None or not all(
-            isinstance(value, (*_INDEXABLE_VALUE_TYPES, ObjectId)) for value in values
-        ):
-            return None
-        keys: set = set()
-        for value in values:
-            keys.update(index_map.get((engine._index_equality_key(value),), ()))
-        return keys
-
-    if isinstance(node, EqualsCondition) and not node.null_matches_undefined:
-        return entries(node.field, (node.value,))
-    if isinstance(node, InCondition) and not node.null_matches_undefined:
-        return entries(node.field, tuple(node.values))
+    if isinstance(node, (EqualsCondition, InCondition)) and not node.null_matches_undefined:
+        values = (node.value,) if isinstance(node, EqualsCondition) else tuple(node.values)
+        return _index_entries(engine, index_data.get(indexes.get(node.field, "")), values)
+    if not isinstance(node, (AndCondition, OrCondition)):
+        return None
+    found = [_memory_candidates(engine, clause, indexes, index_data) for clause in node.clauses]
     if isinstance(node, AndCondition):
-        found = [_memory_candidates(engine, clause, indexes, index_data) for clause in node.clauses]
         known = [keys for keys in found if keys is not None]
         return min(known, key=len) if known else None
-    if isinstance(node, OrCondition):
-        found = [_memory_candidates(engine, clause, indexes, index_data) for clause in node.clauses]
-        if not found or any(keys is None for keys in found):
-            return None
-        return set().union(*found)
-    return None
+    if not found or any(keys is None for keys in found):
+        return None
+    return set().union(*found)
 
 
 def install_memory_index_narrowing() -> None:

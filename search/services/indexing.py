@@ -38,15 +38,14 @@ def _seen_key(book_id) -> str:
     return f"search:seen:{book_id}"
 
 
-def _field(kind, book_id, text, *, chapter_id="", question_id=None, user_id=None) -> dict:
-    suffix = "".join(f":{part}" for part in (chapter_id, question_id, user_id) if part)
+def _field(kind, book_id, text, *, chapter_id="", question_id=None) -> dict:
+    suffix = "".join(f":{part}" for part in (chapter_id, question_id) if part)
     return {
         "key": f"{book_id}:{kind}{suffix}",
         "book_id": book_id,
         "kind": str(kind),
         "chapter_id": chapter_id,
         "question_id": question_id,
-        "user_id": user_id,
         "text": text or "",
     }
 
@@ -122,7 +121,7 @@ INDEX_VERSION = 2  # 2: answers are the book's (no user in their entries)
 
 
 def _digest(field: dict) -> str:
-    identity = f"{INDEX_VERSION}\n{field['user_id']}\n{field['text']}"
+    identity = f"{INDEX_VERSION}\n{field['text']}"
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
@@ -130,7 +129,7 @@ def _entry_document(field: dict) -> dict:
     positions, length = terms_positions(field["text"])
     document = {name: field[name] for name in ("book_id", "kind", "chapter_id", "question_id")}
     return document | {
-        "user_id": field["user_id"],
+        "user_id": None,  # entries before INDEX_VERSION 2 named an answer's author
         "digest": _digest(field),
         "terms": sorted(positions),
         "positions": SearchEntry._meta.get_field("positions").get_prep_value(positions),
