@@ -4,11 +4,14 @@ pymongo command monitoring (registered before Django creates its MongoClient) wh
 test client sends one operation's requests against the stack's database and Redis. A first and a
 repeated request are counted: the second shows what the Redis caches save. A writer that tracks
 a version first sends one uncounted request to learn the current one, so the counted requests
-are successful writes whatever ran before."""
+are successful writes whatever ran before. The round-trip time of the repeated request's commands
+(one client, nothing else running) is kept too: what the embedded server spends on this
+operation's real documents, next to the ceilings' one small document."""
 
 import os
 
 _commands: list[str] = []
+_durations: list[int] = []  # microseconds, of the commands in _commands
 _recording = [False]  # only while a counted request runs (the ceilings' client shares the hook)
 
 
@@ -24,7 +27,8 @@ def django_setup(env: dict) -> None:
                 _commands.append(event.command_name)
 
         def succeeded(self, event):
-            pass
+            if _recording[0]:
+                _durations.append(event.duration_micros)
 
         def failed(self, event):
             pass
@@ -57,12 +61,13 @@ def _send(client, request):
     )
 
 
-def count_commands(ops: dict, names: list[str]) -> dict[str, list[list[str]]]:
-    """name -> [command names of a first request, of a repeated one] (django_setup first)."""
+def count_commands(ops: dict, names: list[str]) -> tuple[dict[str, list[list[str]]], dict]:
+    """({name: [command names of a first request, of a repeated one]}, {name: milliseconds of
+    the repeated request's command round trips}) (django_setup first)."""
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
-    counts = {}
+    counts, db_ms = {}, {}
     for name in names:
         make, on_response = ops[name]
         factory = make(0)
@@ -75,6 +80,7 @@ def count_commands(ops: dict, names: list[str]) -> dict[str, list[list[str]]]:
         for _ in range(2):
             request = factory()
             _commands.clear()
+            _durations.clear()
             _recording[0] = True
             try:
                 response = _send(client, request)
@@ -84,4 +90,5 @@ def count_commands(ops: dict, names: list[str]) -> dict[str, list[list[str]]]:
             if callback:
                 callback(response.status_code, response.content)
         counts[name] = per_request
-    return counts
+        db_ms[name] = round(sum(_durations) / 1000, 2)
+    return counts, db_ms

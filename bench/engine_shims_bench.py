@@ -1,4 +1,4 @@
-"""The embedded server's query shims (6 to 9) measured: how the requests the API sends scale with
+"""The embedded server's query shims (6 to 10) measured: how the requests the API sends scale with
 the size of a collection, with every shim and without the query shims.
 
 Starts embedded servers (`--engine memory|sqlite`), each with a fresh collection of `--sizes`
@@ -7,8 +7,9 @@ user's 20 own and 10 shared documents, the rest other users'. Times, over pymong
 shapes django-mongodb-backend emits on the request path: a compare-and-swap `update_one` by
 `_id` and version, `get()`'s `$match` on `_id` with `$limit` 21, an `$in` on an indexed field
 (prefetches), an `$or` of an owner and a shared-with array (the books a user may read), an
-equality on an indexed array. Prints the median time of `--repeat`
-runs of each, per size, and the insert rate of the fill.
+equality on an indexed array, equalities on two indexed fields (a chapter by book and chapter
+id). Prints the median time of `--repeat` runs of each, per size, and the insert rate of the
+fill.
 
 Usage: .venv/bin/python bench/engine_shims_bench.py [--engine sqlite] [--sizes 1000 3000]
        [--repeat 20]
@@ -29,7 +30,13 @@ from pymongo import MongoClient  # noqa: E402
 
 from autoauthor.embedded_mongo import EmbeddedMongo  # noqa: E402
 
-QUERY_SHIMS = ("feature_cache", "id_lookup", "index_narrowing", "multikey_lookup")
+QUERY_SHIMS = (
+    "feature_cache",
+    "id_lookup",
+    "index_narrowing",
+    "multikey_lookup",
+    "scalar_lookup",
+)
 ME = ObjectId()
 OTHERS = [ObjectId() for _ in range(50)]
 MINE, SHARED_WITH_ME = 20, 10
@@ -72,6 +79,9 @@ def operations(collection) -> dict:
             collection.find({"$or": [{"owner": me}, {"shared": me}]})
         ),
         "equality on an indexed array": lambda: list(collection.find({"shared": me})),
+        "equalities on two indexed fields": lambda: list(
+            collection.find({"owner": me, "shared": me})
+        ),
     }
 
 

@@ -76,8 +76,10 @@ def _db_mix_share(rps: float, ceilings: dict, commands: list[list[str]]) -> str:
     return f"{100 * rps * seconds:.0f}%"
 
 
-def print_main_table(size: dict, counts: dict, runs: int) -> None:
+def print_main_table(size: dict, counted: dict, runs: int) -> None:
+    """`counted`: {"commands": {op: [first, repeated]}, "db_ms": {op: ms}} (bench/counting.py)."""
     c = size["ceilings"]
+    counts, db_ms = counted["commands"], counted["db_ms"]
     print(
         f"\nceilings, same run ({'median of ' + str(runs) if runs > 1 else '1 run'}, c=32): "
         f"framework (bare Django view, same gunicorn) {c['framework']:.0f} req/s; "
@@ -86,11 +88,14 @@ def print_main_table(size: dict, counts: dict, runs: int) -> None:
     print(
         "cmds: MongoDB commands of a first / a repeated request; % DB = req/s ÷ (ceiling ÷ "
         "repeated cmds), update ceiling for writes, find for reads; mix: each command priced by its"
-        " kind (reads at find, others at update); % fw = req/s ÷ framework; req/s counts 409s"
+        " kind (reads at find, others at update); % fw = req/s ÷ framework; req/s counts 409s;"
+        " db ms: round trips of the repeated request's commands, one client alone (the ceilings'"
+        f" one command: find {1000 / c['find']:.2f} ms, update {1000 / c['update']:.2f} ms of"
+        " server time at c=32)"
     )
     print(
         f"{'operation':<20} {'c':>3} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'err':>5} "
-        f"{'409s':>6} {'cmds':>5} {'% DB':>7} {'mix':>7} {'% fw':>6}  runs (req/s)"
+        f"{'409s':>6} {'cmds':>5} {'db ms':>6} {'% DB':>7} {'mix':>7} {'% fw':>6}  runs (req/s)"
     )
     for (name, conc), row in size["rows"].items():
         cmds = counts.get(name, [])
@@ -101,7 +106,7 @@ def print_main_table(size: dict, counts: dict, runs: int) -> None:
         print(
             f"{name:<20} {conc:>3} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
             f"{row['errors']:>5} {row['conflicts']:>6} {_numbers(cmds):>5} "
-            f"{db:>7} {mix:>7} {fw:>6}  {spread}"
+            f"{db_ms.get(name, 0):>6.1f} {db:>7} {mix:>7} {fw:>6}  {spread}"
         )
     print(
         "\ncontext only, another run, another day (../shared/reference/performance-anchor.md):"
@@ -134,7 +139,7 @@ def print_growth_table(sizes: dict, counts: dict, rss: dict, docs: dict) -> None
             now = sizes[factor]["rows"].get((name, conc))
             ratio = now["p50_ms"] / row["p50_ms"] if row["p50_ms"] else 0
             flag = "!" if ratio > GROWTH_LIMIT else " "
-            cmds = _numbers(counts[factor].get(name, []))
+            cmds = _numbers(counts[factor]["commands"].get(name, []))
             errors = f" {now['errors']} ERRORS" if now["errors"] else ""
             cells.append(
                 f"{now['p50_ms']:>8.1f} ({ratio:4.2f}x{flag}) {now['rps']:>8.1f} {cmds:>5}{errors}"

@@ -132,8 +132,9 @@ def one_run(stack, framework_base: str, ops: dict, names: list[str], args) -> di
 
 
 def measure_size(stack, framework_base: str, ops: dict, names: list[str], args) -> tuple:
-    """All runs at the current size: (medians, raw runs, commands per request, peak RSS MiB)."""
-    counts = count_commands(ops, names)
+    """All runs at the current size: (medians, raw runs, commands per request and their
+    round-trip milliseconds, peak RSS MiB)."""
+    counts, db_ms = count_commands(ops, names)
     sampler = RssSampler(stack.server.pid)
     sampler.start()
     runs = []
@@ -142,7 +143,7 @@ def measure_size(stack, framework_base: str, ops: dict, names: list[str], args) 
         runs.append(one_run(stack, framework_base, ops, names, args))
     sampler.stop()
     peak = {kind: round(kib / 1024) for kind, kib in sampler.peak.items()}
-    return report.medians(runs), runs, counts, peak
+    return report.medians(runs), runs, {"commands": counts, "db_ms": db_ms}, peak
 
 
 def grow(rows: dict, *, have: int, want: int) -> None:

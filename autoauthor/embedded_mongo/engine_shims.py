@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -119,6 +120,48 @@ def _plain_number_codec() -> type:
     return PlainNumberCodec
 
 
+# A query value that arrived over the wire as a BSON int64 (django-mongodb-backend's integers,
+# the version of every compare-and-swap) reaches the engine as mongoeco's BsonInt64 wrapper. The
+# SQL translation accepts a value only if the codec tags it or it is a plain scalar; with the
+# plain-number codec a BsonInt64 is neither, so `{"version": Int64(3)}` was matched in Python
+# against every document of the collection (a save got slower as other users' data grew). Leaf
+# values are handed to the translation as the plain numbers they are stored as.
+
+_VALUE_NODES = (
+    "EqualsCondition",
+    "NotEqualsCondition",
+    "GreaterThanCondition",
+    "GreaterThanOrEqualCondition",
+    "LessThanCondition",
+    "LessThanOrEqualCondition",
+)
+_VALUES_NODES = ("InCondition", "NotInCondition", "AllCondition")
+
+
+def _plain_query_value(value: Any) -> Any:
+    from mongoeco.core.bson_scalars import BsonDouble, BsonInt32, BsonInt64
+
+    if isinstance(value, (BsonInt32, BsonInt64)):
+        return int(value.value)
+    if isinstance(value, BsonDouble) and math.isfinite(value.value):
+        return float(value.value)
+    return value
+
+
+def _plain_query_plan(plan: Any) -> Any:
+    """``plan`` (one node, not its clauses) with its int32/int64/double wrappers unwrapped."""
+    kind = type(plan).__name__
+    if kind in _VALUE_NODES:
+        value = _plain_query_value(plan.value)
+        return plan if value is plan.value else dataclasses.replace(plan, value=value)
+    if kind in _VALUES_NODES:
+        values = tuple(_plain_query_value(value) for value in plan.values)
+        if all(a is b for a, b in zip(values, plan.values, strict=True)):
+            return plan
+        return dataclasses.replace(plan, values=values)
+    return plan
+
+
 def install_sqlite_numbers() -> None:
     # The engine encodes stored documents with its ``_codec`` and the values of $set fast paths,
     # query filters, index signatures and partial filters with the module-level DocumentCodec of
@@ -128,6 +171,16 @@ def install_sqlite_numbers() -> None:
     codec = _plain_number_codec()
     for module in (sqlite, sqlite_query, _sqlite_index_admin):
         module.DocumentCodec = codec
+    original_translate = sqlite.SQLiteEngine._translate_query_plan_with_multikey
+
+    # It translates an $and, $or or $not clause by clause through itself.
+    @functools.wraps(original_translate)
+    def _translate_query_plan_with_multikey(
+        self: Any, db_name: str, coll_name: str, plan: Any
+    ) -> tuple[str, list[object]]:
+        return original_translate(self, db_name, coll_name, _plain_query_plan(plan))
+
+    sqlite.SQLiteEngine._translate_query_plan_with_multikey = _translate_query_plan_with_multikey
     original_init = sqlite.SQLiteEngine.__init__
 
     @functools.wraps(original_init)

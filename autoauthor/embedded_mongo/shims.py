@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
+from autoauthor.embedded_mongo.copy_shims import install_atomic_copies
+from autoauthor.embedded_mongo.dispatch_shims import install_sqlite_change_dispatch
 from autoauthor.embedded_mongo.engine_shims import install_id_scan_skip, install_sqlite_numbers
 from autoauthor.embedded_mongo.expression_shims import install_not_expression
 from autoauthor.embedded_mongo.feature_shims import install_feature_cache
@@ -14,6 +16,7 @@ from autoauthor.embedded_mongo.index_shims import (
     install_sqlite_multikey_lookup,
 )
 from autoauthor.embedded_mongo.request_shims import install_wire_hook
+from autoauthor.embedded_mongo.scalar_shims import install_sqlite_scalar_lookup
 from autoauthor.embedded_mongo.switches import SHIMS, active
 
 # Which installers already put their monkeypatches in place.
@@ -30,6 +33,9 @@ _INSTALLERS: dict[str, Callable[[], None]] = {
     "id_lookup": install_sqlite_id_lookup,
     "index_narrowing": install_memory_index_narrowing,
     "multikey_lookup": install_sqlite_multikey_lookup,
+    "scalar_lookup": install_sqlite_scalar_lookup,
+    "atomic_copies": install_atomic_copies,
+    "change_dispatch": install_sqlite_change_dispatch,
 }
 
 

@@ -14,6 +14,9 @@ SHIMS: tuple[str, ...] = (
     "id_lookup",
     "index_narrowing",
     "multikey_lookup",
+    "scalar_lookup",
+    "atomic_copies",
+    "change_dispatch",
 )
 
 active: set[str] = set()

@@ -122,12 +122,13 @@ def chapter_find(*, book, chapter_id: str, include_content: bool = True) -> dict
     return _merge_node(node, level, parent_id, docs, include_content)
 
 
-def toc_get(*, book) -> dict:
+def toc_get(*, book, include_content: bool = True) -> dict:
     """The body of GET /books/{id}/toc: `{"book_id", "toc": {"chapters": <merged tree>,
     "total_chapters", "estimated_pages", "structure_notes", ...stored extra keys}, "status",
     "version", "generated_at", "updated_at"}`. `version` is `Book.toc_version` (0 before any TOC
     write), the value to send back as `expected_version`. A book without a TOC shows an empty one
-    with status `not_generated`. One MongoDB query (the Chapter documents) for a loaded book."""
+    with status `not_generated`. One MongoDB query (the Chapter documents) for a loaded book;
+    `include_content=False` leaves each chapter's `content` out (and unread)."""
     stored = book.toc if isinstance(book.toc, dict) else None
     if not stored:
         return {
@@ -148,7 +149,7 @@ def toc_get(*, book) -> dict:
         for key, value in stored.items()
         if key not in ("chapters", "status", "generated_at", "updated_at", "version")
     }
-    toc["chapters"] = chapter_tree(book=book)
+    toc["chapters"] = chapter_tree(book=book, include_content=include_content)
     toc["total_chapters"] = stored.get("total_chapters") or 0
     toc["estimated_pages"] = stored.get("estimated_pages") or 0
     toc["structure_notes"] = stored.get("structure_notes") or ""

@@ -15,10 +15,9 @@ from rest_framework.viewsets import GenericViewSet
 
 from autoauthor.api.deferral import ASYNC_PARAMETER, JOB_ACCEPTED, deferred_response
 from autoauthor.schema import ERRORS
-from books.api.common import BookScopedMixin, DeclaredListSchema, valid_data
-from books.selectors import chapter_find
-from books.services.content import chapter_not_found
+from books.api.common import DeclaredListSchema, valid_data
 from questions import selectors, services
+from questions.api.chapter_scope import ChapterScopedMixin
 from questions.api.payloads import generation_payload
 from questions.api.serializers import (
     BatchResponseItemInput,
@@ -46,20 +45,6 @@ AI_ERRORS = (400, 401, 403, 404, 422, 429, 503)
 
 # Comments, not docstrings, on the classes here: drf-spectacular takes a view class's docstring
 # (its mixins' included) as the description of every operation that names none.
-
-
-# The chapter `chapter_id` of the caller's book, for viewsets under a chapter's path.
-class ChapterScopedMixin(BookScopedMixin):
-    def get_chapter(self, *, include_content: bool = False) -> dict:
-        """The merged chapter (404 `chapter_not_found` when the book's TOC does not list it)."""
-        chapter = chapter_find(
-            book=self.get_book(),
-            chapter_id=self.kwargs["chapter_id"],
-            include_content=include_content,
-        )
-        if chapter is None:
-            raise chapter_not_found()
-        return chapter
 
 
 # The question actions of one chapter (registered under the books router at `chapters`).
@@ -132,7 +117,7 @@ class ChapterQuestionsViewSet(ChapterScopedMixin, GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="question-progress")
     def question_progress(self, request, **kwargs):
-        self.get_chapter()
+        self.check_chapter_listed()
         progress = selectors.question_progress(
             book=self.get_book(), chapter_id=self.kwargs["chapter_id"]
         )
@@ -156,7 +141,7 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
     def get_object(self):
         """The question `question_id` of this chapter of the book (404 `question_not_found`
         otherwise)."""
-        self.get_chapter()
+        self.check_chapter_listed()
         return selectors.question_get(
             book=self.get_book(),
             chapter_id=self.kwargs["chapter_id"],
@@ -182,7 +167,7 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
     )
     def list(self, request, **kwargs):
         query = valid_data(QuestionListQuery, request.query_params)
-        self.get_chapter()
+        self.check_chapter_listed()
         page = selectors.question_list(
             book=self.get_book(), chapter_id=self.kwargs["chapter_id"], **query
         )
@@ -199,7 +184,7 @@ class QuestionViewSet(ChapterScopedMixin, GenericViewSet):
     @action(detail=False, methods=["post"], url_path="responses/batch")
     def responses_batch(self, request, **kwargs):
         items = valid_data(BatchResponsesInput, request.data)
-        self.get_chapter()
+        self.check_chapter_listed()
         result = services.responses_batch_save(
             book=self.get_book(),
             chapter_id=self.kwargs["chapter_id"],

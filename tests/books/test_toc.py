@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditLog
 from books.models import Book, Chapter
 from books.rules import TOC_MAX_CHAPTERS as MAX_CHAPTERS
+from tests.books.toc_support import without_content
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,11 @@ def put_toc(api, book, chapters, expected_version=None, **extra):
     if expected_version is not None:
         toc["expected_version"] = expected_version
     return api.put(toc_url(book), {"toc": toc}, format="json")
+
+
+def stored_chapters(api, book):
+    """The chapters as GET /toc shows them, content included (PUT answers without it)."""
+    return api.get(toc_url(book)).json()["toc"]["chapters"]
 
 
 def two_chapters():
@@ -69,16 +75,18 @@ def test_put_toc_assigns_ids_and_get_merges_chapter_documents(api, book):
     assert len(intro["id"]) == 32 and intro["level"] == 1 and intro["order"] == 1
     sub = intro["subchapters"][0]
     assert sub["level"] == 2 and sub["parent_id"] == intro["id"] and sub["title"] == "Why"
-    assert intro["status"] == "draft" and intro["word_count"] == 0 and intro["content"] == ""
+    assert intro["status"] == "draft" and intro["word_count"] == 0
+    assert "content" not in intro and "content" not in sub  # PUT answers without content
 
     got = api.get(toc_url(book)).json()
+    assert got["toc"]["chapters"][0]["content"] == ""  # GET has it
     assert got["version"] == 1
     assert got["status"] == "edited"
     assert got["updated_at"] is not None
     assert got["toc"]["estimated_pages"] == 120
     assert got["toc"]["theme"] == "dark"  # extra client keys are kept
     assert got["toc"]["total_chapters"] == 2
-    assert got["toc"]["chapters"] == chapters
+    assert without_content(got["toc"]["chapters"]) == chapters  # GET's plus their content
     # Chapter documents come with the first write of a chapter, not with the TOC
     assert Chapter.objects.filter(book=book).count() == 0
     # the version GET shows is the one to send back
@@ -103,7 +111,8 @@ def test_put_toc_keeps_content_of_chapters_that_stay_and_removes_dropped(api, bo
         ],
     )
     assert response.status_code == 200
-    new_chapters = response.json()["toc"]["chapters"]
+    assert response.json()["toc"]["chapters"][0]["word_count"] == 150  # the state, no content
+    new_chapters = stored_chapters(api, book)
     kept = new_chapters[0]
     assert kept["id"] == intro["id"] and kept["title"] == "Introduction"
     assert kept["content"] == "word " * 150  # content lives on; submitted content is ignored
@@ -171,7 +180,8 @@ def test_edit_toc_delete_then_add_duplicate_keeps_content_with_the_saved_chapter
     ]  # fmt: skip
     response = put_toc(api, book, edited, estimated_pages=75, structure_notes="Updated")
     assert response.status_code == 200, response.json()
-    chapters = response.json()["toc"]["chapters"]
+    assert ids_of(response.json()["toc"]["chapters"]) == ids_of(stored_chapters(api, book))
+    chapters = stored_chapters(api, book)
     assert ids_of(chapters) == [
         ("ch1", ["ch1-2", "ch1-3"]),
         ("ch3", []),
@@ -215,7 +225,7 @@ def test_a_fresh_id_never_resurfaces_orphan_content(api, book):
     Chapter.objects.create(book=book, chapter_id="ch2", content="stale", version=3)  # orphan
     response = put_toc(api, book, [{"id": "ch1", "title": "One"}, {"id": "ch1", "title": "New"}])
     assert response.status_code == 200, response.json()
-    chapters = response.json()["toc"]["chapters"]
+    chapters = stored_chapters(api, book)
     assert [c["id"] for c in chapters] == ["ch1", "ch2"] and chapters[1]["content"] == ""
 
 
@@ -248,7 +258,8 @@ def test_readded_chapter_id_does_not_resurface_orphan_content(api, book):
     Chapter.objects.create(book=book, chapter_id="ch2", content="stale", version=4)
     response = put_toc(api, book, [{"id": "ch1", "title": "One"}, {"id": "ch2", "title": "Two"}])
     assert response.status_code == 200
-    two = response.json()["toc"]["chapters"][1]
+    assert response.json()["toc"]["chapters"][1]["content_version"] == 0
+    two = stored_chapters(api, book)[1]
     assert two["content"] == "" and two["content_version"] == 0
 
 

@@ -1,7 +1,11 @@
 """Embedded servers for the shim tests: one with every shim, and one without each shim."""
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from pymongo import MongoClient
@@ -10,6 +14,23 @@ from autoauthor.embedded_mongo import SHIMS, EmbeddedMongo
 
 # Generous: each server spends ~2 s of CPU importing mongoeco, far more on a loaded machine.
 START_TIMEOUT = 120
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def probe(code: str, *args: str) -> dict:
+    """Run `code` in a fresh interpreter (``sys.argv[1:]`` = `args`) and parse the JSON object
+    its last output line prints: for shims that change the server process itself."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def started(server: EmbeddedMongo) -> EmbeddedMongo:

@@ -61,6 +61,9 @@ def test_apply_shims_rejects_unknown_names() -> None:
         "id_lookup",
         "index_narrowing",
         "multikey_lookup",
+        "scalar_lookup",
+        "atomic_copies",
+        "change_dispatch",
     )
 
 

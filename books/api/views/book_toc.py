@@ -31,6 +31,10 @@ class BookTocMixin:
         parameters=[BOOK_ID],
         request=s.TocUpdateSchemaInput,
         responses={200: s.TocUpdateOutput, **ERRORS(401, 403, 404, 409, 422, 429)},
+        description="Replace the whole TOC structure (`toc.expected_version`: the `version` "
+        "last read; a stale one is 409 `version_conflict`). The answer is the stored TOC with "
+        "each chapter's state (status, word count, versions) but without its `content`, which "
+        "GET /toc includes.",
     )
     @toc.mapping.put
     def toc_update(self, request, book_id):
@@ -39,7 +43,9 @@ class BookTocMixin:
         toc_services.toc_replace(
             book=book, toc=toc, expected_version=toc.get("expected_version"), actor=request.user
         )
-        current = selectors.toc_get(book=book)
+        # The answer leaves the chapters' content out: a TOC save sends structure, and a
+        # long book's content would make every save's answer megabytes (GET /toc has it).
+        current = selectors.toc_get(book=book, include_content=False)
         body = {
             "book_id": current["book_id"],
             "toc": current["toc"],

@@ -66,7 +66,9 @@ def toc_replace(
         )
         return new_toc, new_toc
 
-    new_toc = toc_write(book=book, expected_version=expected_version, build=build)
+    new_toc = toc_write(
+        book=book, expected_version=expected_version, build=build, build_mutates=False
+    )
     with atomic_if_supported():
         dropped = state["old_ids"] - set(state["new_ids"])
         chapter_documents_delete(book=book, chapter_ids=dropped)

@@ -49,6 +49,7 @@ def toc_write(
     book: Book,
     expected_version: int | None,
     build: Callable[[dict | None, int], tuple[dict, Any]],
+    build_mutates: bool = True,
 ) -> Any:
     """Apply one structural change to the book's TOC with a compare-and-swap on `toc_version`.
 
@@ -57,13 +58,15 @@ def toc_write(
     `version_conflict` (nothing written). Without it, a concurrent write makes the change be
     recomputed on the fresh TOC (a bounded number of times, then 409). The version only ever
     increases by one per write. On success the in-memory `book` carries the new TOC and version
-    and `result` is returned.
+    and `result` is returned. `build` gets a deep copy of the stored TOC to change in place,
+    unless `build_mutates` is False (a `build` that only reads it and returns a new one).
     """
     for _ in range(TOC_WRITE_ATTEMPTS):
         current = book.toc_version
         if expected_version is not None and expected_version != current:
             raise version_conflict(current)
-        new_toc, result = build(copy.deepcopy(book.toc), current)
+        current_toc = copy.deepcopy(book.toc) if build_mutates else book.toc
+        new_toc, result = build(current_toc, current)
         now = timezone.now()
         updated = Book.objects.filter(pk=book.pk, toc_version=current, deleted_at=None).update(
             toc=new_toc, toc_version=current + 1, updated_at=now
