@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from autoauthor.embedded_mongo import SHIMS, EmbeddedMongo  # noqa: E402
+from bench.engine_shims_bench import median_ms  # noqa: E402
 
 REPEAT = 40
 FIELDS = ["_id", "book_id", "chapter_id", "unique_key", "version", "status", "updated_at"]
@@ -94,16 +95,6 @@ def commands(chapters, book_id, document_id) -> dict:
     }
 
 
-def p50_ms(command) -> float:
-    command()
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        command()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
 def main():
     args = parse_args()
     servers = {"with": start(args.engine, []), "without": start(args.engine, [args.shim])}
@@ -116,7 +107,7 @@ def main():
         for _ in range(args.rounds):
             for name in targets["with"]:
                 for label, target in targets.items():
-                    results.setdefault((name, label), []).append(p50_ms(target[name]))
+                    results.setdefault((name, label), []).append(median_ms(target[name], REPEAT))
     finally:
         for server in servers.values():
             server.stop()
