@@ -120,7 +120,9 @@ def test_readme_commands_work_after_make_run(tmp_path):
                        ["bench/revisions_bench.py", "--saves", "60"],
                        ["bench/search_bench.py", "--quick"],
                        ["bench/engine_shims_bench.py", "--sizes", "200",
-                        "--repeat", "2"]):  # fmt: skip
+                        "--repeat", "2"],
+                       ["bench/shim_ab.py", "--shim", "atomic_copies", "--documents", "100",
+                        "--rounds", "1"]):  # fmt: skip
             result = run(checkout, env, *script)
             assert result.returncode == 0, (script, result.stdout, result.stderr)
 
