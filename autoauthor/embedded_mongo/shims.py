@@ -10,6 +10,7 @@ from autoauthor.embedded_mongo.dispatch_shims import install_sqlite_change_dispa
 from autoauthor.embedded_mongo.engine_shims import install_id_scan_skip, install_sqlite_numbers
 from autoauthor.embedded_mongo.expression_shims import install_not_expression
 from autoauthor.embedded_mongo.feature_shims import install_feature_cache
+from autoauthor.embedded_mongo.gc_shims import install_gc_freeze
 from autoauthor.embedded_mongo.index_shims import (
     install_memory_index_narrowing,
     install_sqlite_id_lookup,
@@ -18,6 +19,10 @@ from autoauthor.embedded_mongo.index_shims import (
 from autoauthor.embedded_mongo.request_shims import install_wire_hook
 from autoauthor.embedded_mongo.scalar_shims import install_sqlite_scalar_lookup
 from autoauthor.embedded_mongo.switches import SHIMS, active
+from autoauthor.embedded_mongo.write_shims import (
+    install_id_update,
+    install_memory_unchanged_index_entries,
+)
 
 # Which installers already put their monkeypatches in place.
 _installed: set[Callable[[], None]] = set()
@@ -36,6 +41,9 @@ _INSTALLERS: dict[str, Callable[[], None]] = {
     "scalar_lookup": install_sqlite_scalar_lookup,
     "atomic_copies": install_atomic_copies,
     "change_dispatch": install_sqlite_change_dispatch,
+    "id_update": install_id_update,
+    "unchanged_index_entries": install_memory_unchanged_index_entries,
+    "gc_freeze": install_gc_freeze,
 }
 
 

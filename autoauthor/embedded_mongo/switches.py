@@ -17,6 +17,9 @@ SHIMS: tuple[str, ...] = (
     "scalar_lookup",
     "atomic_copies",
     "change_dispatch",
+    "id_update",
+    "unchanged_index_entries",
+    "gc_freeze",
 )
 
 active: set[str] = set()

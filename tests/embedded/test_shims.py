@@ -64,6 +64,9 @@ def test_apply_shims_rejects_unknown_names() -> None:
         "scalar_lookup",
         "atomic_copies",
         "change_dispatch",
+        "id_update",
+        "unchanged_index_entries",
+        "gc_freeze",
     )
 
 
