@@ -18,15 +18,6 @@ from typing import Any
 # (same filter, same result counts, same change event, same upsert). The shim sends such a
 # multi update down the single-document path; any other filter keeps the multi path.
 
-_ID_VALUE_TYPES: tuple[type, ...] = (str, int)
-
-
-def _id_value_types() -> tuple[type, ...]:
-    from bson import ObjectId
-    from mongoeco._types._bson_objectid import ObjectId as MongoecoObjectId
-
-    return (ObjectId, MongoecoObjectId, *_ID_VALUE_TYPES)
-
 
 def pins_one_id(query: Any, id_types: tuple[type, ...]) -> bool:
     """Whether every document ``query`` matches has one given `_id`: a top-level `_id`
@@ -44,10 +35,12 @@ def pins_one_id(query: Any, id_types: tuple[type, ...]) -> bool:
 
 
 def install_id_update() -> None:
+    from bson import ObjectId
+    from mongoeco._types._bson_objectid import ObjectId as MongoecoObjectId
     from mongoeco.api._async import _collection_modify
 
     original = _collection_modify.execute_server_update
-    id_types = _id_value_types()
+    id_types = (ObjectId, MongoecoObjectId, str, int)
 
     @functools.wraps(original)
     async def execute_server_update(

@@ -115,8 +115,8 @@ def _chapters(database):
     return chapters
 
 
-def _found(collection, query) -> list:
-    return sorted(document["_id"] for document in collection.find(query))
+def _ids(cursor) -> list:
+    return sorted(document["_id"] for document in cursor)
 
 
 def test_compare_and_swap_counts_and_upserts_are_unchanged(database) -> None:
@@ -134,8 +134,8 @@ def test_compare_and_swap_counts_and_upserts_are_unchanged(database) -> None:
     assert chapters.find_one({"_id": 40}) == {"_id": 40, "book_id": 9}
     several = chapters.update_many({"_id": {"$in": [0, 1, 3]}}, {"$set": {"version": 5}})
     assert several.modified_count == 3
-    assert _found(chapters, {"version": 5}) == [0, 1, 3]
-    assert _found(chapters, {"version": 2}) == [2]
+    assert _ids(chapters.find({"version": 5})) == [0, 1, 3]
+    assert _ids(chapters.find({"version": 2})) == [2]
 
 
 def test_indexes_find_documents_after_updates_that_move_them(database) -> None:
@@ -144,10 +144,10 @@ def test_indexes_find_documents_after_updates_that_move_them(database) -> None:
     chapters.update_many({"_id": 3}, {"$set": {"status": "completed"}})  # compound key moves
     chapters.update_many({"$and": [{"_id": 4}, {"version": 1}]}, {"$set": {"book_id": 1}})
     chapters.update_many({"_id": 5}, {"$set": {"unique_key": "k50"}})
-    assert sorted(d["_id"] for d in chapters.find({"book_id": 1}).hint("book_id_1")) == [1, 3, 4, 5]
-    assert sorted(d["_id"] for d in chapters.find({"book_id": 0}).hint("book_id_1")) == [0, 2]
+    assert _ids(chapters.find({"book_id": 1}).hint("book_id_1")) == [1, 3, 4, 5]
+    assert _ids(chapters.find({"book_id": 0}).hint("book_id_1")) == [0, 2]
     compound = chapters.find({"book_id": 1, "status": "draft"}).hint("book_id_1_status_1")
-    assert sorted(d["_id"] for d in compound) == [1, 4, 5]
+    assert _ids(compound) == [1, 4, 5]
     assert [d["_id"] for d in chapters.find({"unique_key": "k50"})] == [5]
     assert list(chapters.find({"unique_key": "k5"})) == []
     assert chapters.find_one({"_id": 1})["content"] == "text"
